@@ -1,0 +1,17 @@
+"""Routes served on every host: health, the OpenAPI contract and its interactive docs."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from shared_apps.common.health import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]
+
+handler400 = "shared_apps.common.errors.bad_request"
+handler403 = "shared_apps.common.errors.permission_denied"
+handler404 = "shared_apps.common.errors.not_found"
+handler500 = "shared_apps.common.errors.server_error"

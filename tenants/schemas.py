@@ -1,0 +1,90 @@
+"""Low-level work on PostgreSQL schemas: existence, migration state, migrate, clone, rename, drop."""
+
+from __future__ import annotations
+
+import functools
+import io
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
+from django_tenants.clone import CloneSchema
+from django_tenants.utils import schema_exists
+
+MigrationKey = tuple[str, str]
+
+
+def quote_identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+@functools.cache
+def expected_migrations() -> frozenset[MigrationKey]:
+    """Every migration the running code knows; a current tenant schema has recorded exactly these."""
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    return frozenset(loader.graph.nodes)
+
+
+def applied_migrations(schema_name: str) -> frozenset[MigrationKey] | None:
+    """The migrations recorded in a schema's own django_migrations table, or None if it has none."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM information_schema.tables WHERE table_schema = %s AND table_name = 'django_migrations'",
+            [schema_name],
+        )
+        if cursor.fetchone() is None:
+            return None
+        cursor.execute(f"SELECT app, name FROM {quote_identifier(schema_name)}.django_migrations")  # noqa: S608
+        return frozenset((app, name) for app, name in cursor.fetchall())
+
+
+def schema_is_current(schema_name: str) -> bool:
+    return applied_migrations(schema_name) == expected_migrations()
+
+
+def schema_migrate(schema_name: str, *, verbosity: int = 0) -> None:
+    """Create the schema if needed and run the tenant migrations in it, for real (never --fake)."""
+    connection.set_schema_to_public()
+    if not schema_exists(schema_name):
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE SCHEMA {quote_identifier(schema_name)}")
+    call_command(
+        "migrate_schemas",
+        schema_name=schema_name,
+        tenant=True,
+        interactive=False,
+        verbosity=verbosity,
+        stdout=io.StringIO(),
+    )
+    connection.set_schema_to_public()
+
+
+def schema_clone(source_schema: str, target_schema: str) -> None:
+    """Copy a schema's structure and rows (django_migrations, content types, permissions) to a new name."""
+    connection.set_schema_to_public()
+    CloneSchema().clone_schema(source_schema, target_schema, "DATA", set_connection=False)
+
+
+def schema_rename(old_name: str, new_name: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"ALTER SCHEMA {quote_identifier(old_name)} RENAME TO {quote_identifier(new_name)}")
+
+
+def schema_drop(schema_name: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP SCHEMA IF EXISTS {quote_identifier(schema_name)} CASCADE")
+
+
+def template_schema_name() -> str:
+    return str(settings.TENANT_TEMPLATE_SCHEMA)
+
+
+def schema_table_count(schema_name: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = %s AND table_type = 'BASE TABLE'",
+            [schema_name],
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
