@@ -12,8 +12,9 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, ProgrammingError, connection, transaction
 from django_tenants.utils import schema_context, schema_exists
+from psycopg import errors as psycopg_errors
 
 from tenant_apps.accounts.models import Role, User
 from tenants.models import Domain, Tenant
@@ -108,9 +109,9 @@ def tenant_provision(
                     email=admin_email, full_name=admin_full_name.strip(), role=Role.OWNER, password=password_hash
                 )
             transaction.on_commit(lambda: _after_provision(hostname))
-    except (IntegrityError, ValidationError) as exc:
+    except (IntegrityError, ProgrammingError, ValidationError) as exc:
         # A concurrent signup won the same subdomain between the check and the rename.
-        if isinstance(exc, ValidationError) and not _looks_taken(exc):
+        if not _is_name_collision(exc):
             raise
         raise ValidationError({"subdomain": [f"'{subdomain}' is already taken."]}) from exc
     finally:
@@ -129,8 +130,12 @@ def _schema_provide(schema_name: str) -> SchemaSource:
     return "clone"
 
 
-def _looks_taken(exc: ValidationError) -> bool:
-    return any("already exists" in message for message in exc.messages)
+def _is_name_collision(exc: Exception) -> bool:
+    if isinstance(exc, ValidationError):
+        return any("already exists" in message for message in exc.messages)
+    if isinstance(exc, IntegrityError):
+        return True
+    return isinstance(exc.__cause__, psycopg_errors.DuplicateSchema)
 
 
 def _after_provision(hostname: str) -> None:

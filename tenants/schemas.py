@@ -64,6 +64,42 @@ def schema_clone(source_schema: str, target_schema: str) -> None:
     """Copy a schema's structure and rows (django_migrations, content types, permissions) to a new name."""
     connection.set_schema_to_public()
     CloneSchema().clone_schema(source_schema, target_schema, "DATA", set_connection=False)
+    _constraint_names_align(source_schema, target_schema)
+
+
+_CONSTRAINTS_SQL = """
+    SELECT cls.relname, con.contype, replace(pg_get_constraintdef(con.oid), %s, ''), con.conname
+    FROM pg_constraint con
+    JOIN pg_class cls ON cls.oid = con.conrelid
+    JOIN pg_namespace ns ON ns.oid = cls.relnamespace
+    WHERE ns.nspname = %s
+"""
+
+
+def _constraint_names_align(source_schema: str, target_schema: str) -> None:
+    """Give the clone's constraints the source's names.
+
+    The clone function recreates unique constraints under PostgreSQL's default names ('..._key'), but a
+    later migration may drop or alter a constraint by the name Django gave it ('..._uniq').
+    """
+
+    def constraints(schema: str) -> dict[tuple[str, str, str], str]:
+        with connection.cursor() as cursor:
+            cursor.execute(_CONSTRAINTS_SQL, [f"{quote_identifier(schema)}.", schema])
+            rows = cursor.fetchall()
+            cursor.execute(_CONSTRAINTS_SQL, [f"{schema}.", schema])
+            rows += cursor.fetchall()
+        return {(table, kind, definition): name for table, kind, definition, name in rows}
+
+    wanted = constraints(source_schema)
+    with connection.cursor() as cursor:
+        for key, name in constraints(target_schema).items():
+            source_name = wanted.get(key)
+            if source_name is not None and source_name != name:
+                cursor.execute(
+                    f"ALTER TABLE {quote_identifier(target_schema)}.{quote_identifier(key[0])} "
+                    f"RENAME CONSTRAINT {quote_identifier(name)} TO {quote_identifier(source_name)}"
+                )
 
 
 def schema_rename(old_name: str, new_name: str) -> None:
