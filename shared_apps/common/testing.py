@@ -47,11 +47,32 @@ def _redis_flush() -> None:
     get_redis_connection("default").flushdb()
 
 
+def _test_database_ensure(request: pytest.FixtureRequest, django_db_blocker: Any) -> None:
+    """pytest-django creates the test database only when a selected test asks for `db`; tests that commit
+    (concurrency, migrations) do not, so when only they run the database is set up here."""
+    from django.db import connection
+    from django.test.utils import setup_databases, teardown_databases
+
+    if connection.settings_dict["NAME"] == connection.creation._get_test_db_name():
+        return
+    with django_db_blocker.unblock():
+        old_config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+
+    def teardown() -> None:
+        with django_db_blocker.unblock():
+            teardown_databases(old_config, verbosity=0)
+
+    request.addfinalizer(teardown)
+
+
 @pytest.fixture(scope="session")
-def test_tenants(django_db_setup: None, django_db_blocker: Any) -> dict[str, TestTenant]:
+def test_tenants(
+    request: pytest.FixtureRequest, django_db_setup: None, django_db_blocker: Any
+) -> dict[str, TestTenant]:
     from tenants.pool import pool_refill
     from tenants.provisioning import tenant_provision
 
+    _test_database_ensure(request, django_db_blocker)
     with django_db_blocker.unblock():
         _redis_flush()
         pool_refill(size=2)
