@@ -1,15 +1,19 @@
-"""Routes served on every host: health, the OpenAPI contract and its interactive docs."""
+"""Routes served on every host: health, the OpenAPI contract of that host's URLconf and its interactive docs."""
 
-from django.urls import path
+from django.urls import URLPattern, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from shared_apps.common.health import healthz
 
-urlpatterns = [
-    path("healthz", healthz, name="healthz"),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
-]
+
+def common_urlpatterns(urlconf: str) -> list[URLPattern]:
+    """Health, and the OpenAPI schema and docs describing the routes of `urlconf` (public or tenant)."""
+    return [
+        path("healthz", healthz, name="healthz"),
+        path("api/schema/", SpectacularAPIView.as_view(urlconf=urlconf), name="schema"),
+        path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    ]
+
 
 handler400 = "shared_apps.common.errors.bad_request"
 handler403 = "shared_apps.common.errors.permission_denied"

@@ -2,11 +2,10 @@
 
 from django.urls import include, path
 
-from config.urls_common import handler400, handler403, handler404, handler500
-from config.urls_common import urlpatterns as common_urlpatterns
+from config.urls_common import common_urlpatterns, handler400, handler403, handler404, handler500
 
 urlpatterns = [
-    *common_urlpatterns,
+    *common_urlpatterns("config.urls_tenant"),
     path("api/", include("tenant_apps.accounts.urls")),
 ]
 

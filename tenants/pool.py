@@ -41,27 +41,25 @@ def spare_take(target_schema: str) -> bool:
     """Rename a current spare to target_schema inside the caller's transaction; False when none is ready.
 
     FOR UPDATE SKIP LOCKED hands each spare to one transaction only, so concurrent signups never share
-    one. A spare whose recorded migrations differ from the code's is never handed out.
+    one. A spare whose recorded migrations differ from the code's is never handed out: its row is taken
+    out of the pool with it, and the next refill drops the schema as an orphan.
     """
     expected = expected_migrations()
-    rejected: list[int] = []
     with connection.cursor() as cursor:
         while True:
             cursor.execute(
-                "SELECT id, schema_name FROM tenants_spareschema WHERE NOT (id = ANY(%s)) "
-                "ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED",
-                [rejected],
+                "DELETE FROM tenants_spareschema WHERE id = ("
+                "  SELECT id FROM tenants_spareschema ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED"
+                ") RETURNING schema_name"
             )
             row = cursor.fetchone()
             if row is None:
                 return False
-            spare_id, spare_name = row
+            spare_name = row[0]
             if applied_migrations(spare_name) != expected:
-                logger.warning("spare schema %s is not at the current migrations; skipped", spare_name)
-                rejected.append(spare_id)
+                logger.warning("spare schema %s is not at the current migrations; taken out of the pool", spare_name)
                 continue
             schema_rename(spare_name, target_schema)
-            cursor.execute("DELETE FROM tenants_spareschema WHERE id = %s", [spare_id])
             return True
 
 
@@ -116,7 +114,7 @@ def _spares_drop_stale() -> int:
             schema_drop(locked.schema_name)
             locked.delete()
             dropped += 1
-    # Spare-named schemas that lost their row (a crash between steps) are dropped too.
+    # Spare-named schemas without a row: taken out of the pool as stale by a signup, or left by a crash.
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nspname FROM pg_namespace WHERE starts_with(nspname, %s) "
@@ -125,6 +123,6 @@ def _spares_drop_stale() -> int:
         )
         orphans = [name for (name,) in cursor.fetchall()]
     for name in orphans:
-        logger.warning("dropping orphaned spare schema %s", quote_identifier(name))
+        logger.warning("dropping spare schema %s, which is no longer in the pool", quote_identifier(name))
         schema_drop(name)
-    return dropped
+    return dropped + len(orphans)

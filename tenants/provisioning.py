@@ -46,15 +46,25 @@ def subdomain_availability(*, subdomain: str) -> tuple[str, dict[str, list[str]]
     problem = subdomain_problem(normalized)
     if problem is not None:
         return normalized, {"subdomain": [problem[1]]}
-    schema_name = schema_name_for(normalized)
-    taken = (
-        Domain.objects.filter(domain=hostname_for(normalized)).exists()
-        or Tenant.objects.filter(schema_name__iexact=schema_name).exists()
-        or schema_exists(schema_name)
-    )
-    if taken:
+    if _name_in_use(schema_name_for(normalized), hostname_for(normalized)):
         return normalized, {"subdomain": [f"'{normalized}' is already taken."]}
     return normalized, {}
+
+
+def _name_in_use(schema_name: str, hostname: str) -> bool:
+    """Is the host routed, or the schema name held by a tenant row or an existing schema?
+
+    Exact comparisons, so the unique indexes answer: schema names made here are always lowercase.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM tenants_domain WHERE domain = %s)"
+            " OR EXISTS (SELECT 1 FROM tenants_tenant WHERE schema_name = %s)"
+            " OR EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = %s)",
+            [hostname, schema_name, schema_name],
+        )
+        row = cursor.fetchone()
+    return bool(row and row[0])
 
 
 def tenant_provision(
@@ -101,9 +111,11 @@ def tenant_provision(
     try:
         with transaction.atomic():
             source = _schema_provide(schema_name)
-            tenant = Tenant(schema_name=schema_name, name=company_name)
-            tenant.save()
-            domain = Domain.objects.create(domain=hostname, tenant=tenant, is_primary=True)
+            # A plain INSERT: the unique index on schema_name guards what TenantMixin.save would check again,
+            # and the schema already exists, so there is nothing for it to create.
+            (tenant,) = Tenant.objects.bulk_create([Tenant(schema_name=schema_name, name=company_name)])
+            # The tenant's first and only domain: DomainMixin.save's demotion of other primaries has nothing to do.
+            (domain,) = Domain.objects.bulk_create([Domain(domain=hostname, tenant=tenant, is_primary=True)])
             with schema_context(schema_name):
                 owner = User.objects.create(
                     email=admin_email, full_name=admin_full_name.strip(), role=Role.OWNER, password=password_hash
@@ -140,9 +152,9 @@ def _is_name_collision(exc: Exception) -> bool:
 
 def _after_provision(hostname: str) -> None:
     host_cache_forget(hostname)
-    from tenants.tasks import spare_pool_refill
+    from tenants.tasks import spare_pool_refill_soon
 
-    spare_pool_refill.delay()
+    spare_pool_refill_soon()
 
 
 def tenant_delete(*, tenant: Tenant) -> None:

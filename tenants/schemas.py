@@ -29,11 +29,9 @@ def expected_migrations() -> frozenset[MigrationKey]:
 def applied_migrations(schema_name: str) -> frozenset[MigrationKey] | None:
     """The migrations recorded in a schema's own django_migrations table, or None if it has none."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT 1 FROM information_schema.tables WHERE table_schema = %s AND table_name = 'django_migrations'",
-            [schema_name],
-        )
-        if cursor.fetchone() is None:
+        cursor.execute("SELECT to_regclass(%s)", [f"{quote_identifier(schema_name)}.django_migrations"])
+        row = cursor.fetchone()
+        if row is None or row[0] is None:
             return None
         cursor.execute(f"SELECT app, name FROM {quote_identifier(schema_name)}.django_migrations")  # noqa: S608
         return frozenset((app, name) for app, name in cursor.fetchall())

@@ -48,6 +48,9 @@ PUBLIC_SCHEMA_NAME = "public"
 PUBLIC_SCHEMA_URLCONF = "config.urls_public"
 ROOT_URLCONF = "config.urls_tenant"
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+# Issue `SET search_path` only when the schema changes, not before every cursor (django-tenants forgets
+# the cached value on rollback, so an aborted transaction cannot leave a stale search_path behind).
+TENANT_LIMIT_SET_CALLS = True
 # Schema names a subdomain can never produce (a subdomain never starts with '-' or '_').
 TENANT_TEMPLATE_SCHEMA = "__template"
 TENANT_SPARE_SCHEMA_PREFIX = "__spare_"

@@ -156,6 +156,7 @@ def test_stale_spare_is_never_handed_out(db, test_tenants):
     assert result.schema_source == "clone"
     assert schema_exists(behind)
     assert schema_exists(ahead)
+    assert not SpareSchema.objects.filter(schema_name__in=[behind, ahead]).exists()
 
     report = pool_refill(size=1)
 
