@@ -1,7 +1,12 @@
 """URLs of the public site (BASE_DOMAIN and www.BASE_DOMAIN)."""
 
+from django.urls import include, path
+
 from config.urls_common import common_urlpatterns, handler400, handler403, handler404, handler500
 
-urlpatterns = [*common_urlpatterns("config.urls_public")]
+urlpatterns = [
+    *common_urlpatterns("config.urls_public"),
+    path("api/", include("tenants.urls")),
+]
 
 __all__ = ["handler400", "handler403", "handler404", "handler500", "urlpatterns"]

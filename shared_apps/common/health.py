@@ -6,8 +6,14 @@ import time
 from collections.abc import Callable
 
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
 from django_redis import get_redis_connection
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 
 def _check_database() -> None:
@@ -33,7 +39,7 @@ CHECKS: dict[str, Callable[[], None]] = {
 }
 
 
-def healthz(request: HttpRequest) -> JsonResponse:
+def health_report() -> tuple[bool, dict[str, object]]:
     results: dict[str, dict[str, object]] = {}
     healthy = True
     for name, check in CHECKS.items():
@@ -45,7 +51,23 @@ def healthz(request: HttpRequest) -> JsonResponse:
             results[name] = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
         else:
             results[name] = {"ok": True, "ms": round((time.perf_counter() - started) * 1000, 2)}
-    body = {"status": "ok" if healthy else "unavailable", "checks": results}
+    body: dict[str, object] = {"status": "ok" if healthy else "unavailable", "checks": results}
     if not healthy:
         body["error"] = {"code": "unhealthy", "message": "A required service is not answering.", "fields": {}}
-    return JsonResponse(body, status=200 if healthy else 503)
+    return healthy, body
+
+
+class HealthView(APIView):
+    """Liveness and readiness for load balancers and monitors; open to anyone, on every host."""
+
+    authentication_classes: list[type[BaseAuthentication]] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="healthz",
+        responses={200: OpenApiTypes.OBJECT, 503: OpenApiTypes.OBJECT},
+        summary="Check PostgreSQL, Redis and the Celery broker",
+    )
+    def get(self, request: Request) -> Response:
+        healthy, body = health_report()
+        return Response(body, status=200 if healthy else 503)

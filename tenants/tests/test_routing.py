@@ -65,3 +65,33 @@ def test_public_host_serves_public_urls(public_client):
 
     assert response.status_code == 200
     assert response.wsgi_request.tenant is None
+
+
+def test_subdomain_availability_on_public_host(public_client):
+    free = public_client.get("/api/subdomains/availability", {"subdomain": " Free-Name "})
+    taken = public_client.get("/api/subdomains/availability", {"subdomain": "acme"})
+    reserved = public_client.get("/api/subdomains/availability", {"subdomain": "www"})
+    missing = public_client.get("/api/subdomains/availability")
+
+    assert free.status_code == 200
+    assert free.json() == {
+        "subdomain": "free-name",
+        "hostname": "free-name.localhost",
+        "available": True,
+        "reasons": [],
+    }
+    assert taken.json() == {
+        "subdomain": "acme",
+        "hostname": None,
+        "available": False,
+        "reasons": ["'acme' is already taken."],
+    }
+    assert reserved.json()["reasons"] == ["'www' is reserved; please choose another subdomain."]
+    assert missing.status_code == 400
+    assert missing.json()["error"]["fields"] == {"subdomain": ["This field is required."]}
+
+
+def test_subdomain_availability_is_not_served_on_tenant_hosts(acme_client):
+    response = acme_client.get("/api/subdomains/availability", {"subdomain": "free-name"})
+
+    assert response.status_code == 404
