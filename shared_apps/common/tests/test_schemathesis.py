@@ -54,7 +54,9 @@ def _load_schema(hostname: str) -> Any:
 def tenant_api_schema(acme: TestTenant) -> Any:
     with schema_context(acme.schema_name):
         owner = User.objects.get(email=acme.owner_email)
-        ApiToken.objects.create(user=owner, name="schemathesis", prefix=FUZZ_TOKEN[:12], key_hash=token_hash(FUZZ_TOKEN))
+        ApiToken.objects.create(
+            user=owner, name="schemathesis", prefix=FUZZ_TOKEN[:12], key_hash=token_hash(FUZZ_TOKEN)
+        )
     connection.set_schema_to_public()
     # The fuzzer must get past authentication, or it only ever meets 401s.
     me = api_client(acme.hostname).get("/api/auth/me", HTTP_AUTHORIZATION=f"Bearer {FUZZ_TOKEN}")
