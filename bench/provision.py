@@ -20,6 +20,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,22 +41,28 @@ def bench_database_url() -> str:
     return urlunsplit(parts._replace(path=f"/{BENCH_DATABASE}"))
 
 
-def database_recreate(url: str) -> None:
+def _server_connect(url: str) -> Any:
+    """An autocommit connection to the server's maintenance database, for CREATE/DROP DATABASE."""
     import psycopg
+    from psycopg.conninfo import make_conninfo
 
     from config.env import database_from_url
 
     config = database_from_url(url)
-    params = {
-        "dbname": "postgres",
-        "user": config["USER"] or None,
-        "password": config["PASSWORD"] or None,
-        "host": config["HOST"] or None,
-        "port": config["PORT"] or None,
-    }
-    with psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True) as conn:
+    params = {"user": config["USER"], "password": config["PASSWORD"], "host": config["HOST"], "port": config["PORT"]}
+    conninfo = make_conninfo(dbname="postgres", **{key: value for key, value in params.items() if value})
+    return psycopg.connect(conninfo, autocommit=True)
+
+
+def database_recreate(url: str) -> None:
+    with _server_connect(url) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
+
+
+def database_drop(url: str) -> None:
+    with _server_connect(url) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
 
 
 def main() -> None:
@@ -77,11 +84,11 @@ def main() -> None:
 
     from django.contrib.auth.hashers import make_password
     from django.core.management import call_command
-    from django.db import connection
-    from django_tenants.utils import schema_context
     from django_redis import get_redis_connection
+    from django_tenants.utils import schema_context
 
     from tenant_apps.accounts.models import Role, User
+    from tenants.db import connection
     from tenants.models import Domain, Tenant
     from tenants.pool import pool_refill
     from tenants.provisioning import tenant_provision
@@ -140,20 +147,8 @@ def main() -> None:
     }
     get_redis_connection("default").flushdb()
     connection.close()
-    database_recreate_drop_only(url)
+    database_drop(url)
     print(json.dumps(result_json))
-
-
-def database_recreate_drop_only(url: str) -> None:
-    import psycopg
-
-    from config.env import database_from_url
-
-    config = database_from_url(url)
-    params = {"dbname": "postgres", "user": config["USER"], "password": config["PASSWORD"]}
-    params |= {"host": config["HOST"], "port": config["PORT"]}
-    with psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

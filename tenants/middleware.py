@@ -6,11 +6,11 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
-from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.urls import set_urlconf
 
 from shared_apps.common.errors import error_response
+from tenants.db import connection
 from tenants.routing import public_hostnames, tenant_for_host
 
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 
 from django.core.management import call_command
-from django.db import connection
 
+from tenants.db import connection
 from tenants.migrate_worker import MigrationOutcome, migrate_one, worker_setup
 from tenants.models import SpareSchema, Tenant
 from tenants.schemas import expected_migrations, schema_is_current, template_schema_name

@@ -7,9 +7,10 @@ import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django_tenants.utils import schema_exists
 
+from tenants.db import connection
 from tenants.models import SpareSchema
 from tenants.schemas import (
     applied_migrations,

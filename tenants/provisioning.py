@@ -12,11 +12,12 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, ProgrammingError, connection, transaction
+from django.db import IntegrityError, ProgrammingError, transaction
 from django_tenants.utils import schema_context, schema_exists
 from psycopg import errors as psycopg_errors
 
 from tenant_apps.accounts.models import Role, User
+from tenants.db import connection
 from tenants.models import Domain, Tenant
 from tenants.pool import spare_take
 from tenants.routing import host_cache_forget

@@ -7,10 +7,11 @@ import io
 
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django_tenants.clone import CloneSchema
 from django_tenants.utils import schema_exists
+
+from tenants.db import connection
 
 MigrationKey = tuple[str, str]
 

@@ -53,10 +53,12 @@ def _test_database_ensure(request: pytest.FixtureRequest, django_db_blocker: Any
     from django.db import connection
     from django.test.utils import setup_databases, teardown_databases
 
-    if connection.settings_dict["NAME"] == connection.creation._get_test_db_name():
+    creation: Any = connection.creation
+    if connection.settings_dict["NAME"] == creation._get_test_db_name():
         return
     with django_db_blocker.unblock():
-        old_config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+        # `aliases` is a collection of alias names at runtime; django-stubs types it as a mapping.
+        old_config = setup_databases(verbosity=0, interactive=False, aliases={"default": "default"})
 
     def teardown() -> None:
         with django_db_blocker.unblock():

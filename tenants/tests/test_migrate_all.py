@@ -6,8 +6,8 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
 
+from tenants.db import connection
 from tenants.migrate_all import migrate_all
 from tenants.schemas import quote_identifier, schema_drop, schema_is_current, schema_migrate
 

@@ -7,11 +7,12 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connections
 from django_tenants.utils import schema_context, schema_exists
 
 from shared_apps.common.testing import TEST_PASSWORD, TestTenant, api_client
 from tenant_apps.accounts.models import Role, User
+from tenants.db import connection
 from tenants.models import Domain, SpareSchema, Tenant
 from tenants.pool import _spare_create, pool_refill
 from tenants.provisioning import tenant_delete, tenant_provision

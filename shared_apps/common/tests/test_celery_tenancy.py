@@ -5,12 +5,12 @@ from __future__ import annotations
 import time
 
 from celery.contrib.testing.worker import start_worker
-from django.db import connection
 from django_redis import get_redis_connection
 from django_tenants.utils import schema_context
 
 from config.celery import app
 from tenant_apps.accounts.models import User
+from tenants.db import connection
 
 
 @app.task(name="tests.record_schema", acks_late=True)

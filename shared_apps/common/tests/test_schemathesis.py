@@ -13,13 +13,14 @@ import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections, connection
+from django.db import close_old_connections
 from django_tenants.utils import schema_context
 from hypothesis import HealthCheck, settings
 
 from shared_apps.common.testing import TestTenant, api_client
 from tenant_apps.accounts.authentication import TOKEN_PREFIX, token_hash
 from tenant_apps.accounts.models import ApiToken, User
+from tenants.db import connection
 
 MAX_EXAMPLES = 25
 FUZZ_TOKEN = f"{TOKEN_PREFIX}schemathesis-fuzz-token-0123456789"
