@@ -81,7 +81,8 @@ def venv_ensure() -> None:
     fingerprint = install_fingerprint()
     if INSTALL_STAMP.exists() and INSTALL_STAMP.read_text().strip() == fingerprint:
         return
-    say("Installing Atrium and its dependencies into .venv (pip install -e '.[dev]'; the first time takes a while)")
+    reason = "the first time takes a while" if first_install else "pyproject.toml changed"
+    say(f"Installing Atrium and its dependencies into .venv (pip install -e '.[dev]'; {reason})")
     started = time.monotonic()
     pip = [sys.executable, "-m", "pip", "install", "--disable-pip-version-check", "--progress-bar", "off"]
     if not first_install:
