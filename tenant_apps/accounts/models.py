@@ -98,6 +98,14 @@ class Invitation(models.Model):
     class Meta:
         ordering = ["id"]
         indexes = [models.Index(fields=["email"], name="invitation_email_idx")]
+        constraints = [
+            # At most one open invitation per email: inviting again replaces (revokes) the open one.
+            models.UniqueConstraint(
+                fields=["email"],
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_email",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"invitation for {self.email}"
