@@ -1,0 +1,69 @@
+"""Reads of a company's accounts, with the permission rules applied here so that no view can forget them."""
+
+from __future__ import annotations
+
+import zoneinfo
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import QuerySet
+from rest_framework.exceptions import NotFound, PermissionDenied
+
+from tenant_apps.accounts.images import KINDS_BY_EXTENSION, ImageKind
+from tenant_apps.accounts.models import ApiToken, Invitation, User
+from tenants.models import Tenant
+
+
+def require_admin(actor: User) -> None:
+    if not (actor.is_active and actor.is_admin):
+        raise PermissionDenied("Only owners and admins can do this.")
+
+
+@cache
+def available_timezones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def user_list(*, actor: User) -> QuerySet[User]:
+    require_admin(actor)
+    return User.objects.all()
+
+
+def user_get(*, actor: User, user_id: int) -> User:
+    require_admin(actor)
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        raise NotFound("No such user.")
+    return user
+
+
+def invitation_list(*, actor: User) -> QuerySet[Invitation]:
+    require_admin(actor)
+    return Invitation.objects.select_related("invited_by")
+
+
+def api_token_list(*, user: User) -> QuerySet[ApiToken]:
+    """A person's own tokens, revoked ones included; nobody lists another person's tokens."""
+    return ApiToken.objects.filter(user=user)
+
+
+def tenant_settings_get(*, actor: User, tenant_id: int) -> Tenant:
+    """The company's row, read fresh (the copy cached for host routing may be a few moments old)."""
+    if not actor.is_active:
+        raise PermissionDenied()
+    return Tenant.objects.get(pk=tenant_id)
+
+
+def tenant_logo_get(*, actor: User, tenant_id: int) -> tuple[Path, ImageKind]:
+    """The logo file of the company and its type; NotFound when there is none."""
+    tenant = tenant_settings_get(actor=actor, tenant_id=tenant_id)
+    if not tenant.logo_path:
+        raise NotFound("This company has no logo.")
+    directory = (Path(settings.MEDIA_ROOT) / "tenants" / str(tenant.pk)).resolve()
+    path = (Path(settings.MEDIA_ROOT) / tenant.logo_path).resolve()
+    kind = KINDS_BY_EXTENSION.get(path.suffix)
+    # logo_path is only ever written by tenant_logo_replace; the check keeps a bad row from serving other files.
+    if path.parent != directory or kind is None or not path.is_file():
+        raise NotFound("This company has no logo.")
+    return path, kind

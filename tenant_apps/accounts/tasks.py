@@ -1,0 +1,98 @@
+"""Emails of the accounts app, sent by Celery in the tenant's schema (tenant-schemas-celery carries it along).
+
+Both tasks are safe to run twice: they check again, at send time, that the email is still wanted.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC
+from smtplib import SMTPException
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils.crypto import constant_time_compare
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from tenant_apps.accounts.emails import invitation_email, password_reset_email
+from tenant_apps.accounts.links import (
+    INVITATION_ACCEPT_PATH,
+    PASSWORD_RESET_CONFIRM_PATH,
+    InvalidInvitationToken,
+    current_schema_name,
+    invitation_token_read,
+    nonce_hash,
+    password_reset_tokens,
+    tenant_url,
+)
+from tenant_apps.accounts.models import Invitation, Role, User
+from tenants.models import Tenant
+
+logger = logging.getLogger(__name__)
+
+SENT = "sent"
+SKIPPED = "skipped"
+
+
+def _company_name() -> str:
+    return Tenant.objects.filter(schema_name=current_schema_name()).values_list("name", flat=True).first() or ""
+
+
+@shared_task(
+    name="accounts.send_invitation_email",
+    acks_late=True,
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def send_invitation_email(*, invitation_id: int, token: str) -> str:
+    """Mail the invitation link, unless the invitation was accepted, revoked, replaced or has expired meanwhile."""
+    invitation = Invitation.objects.select_related("invited_by").filter(pk=invitation_id).first()
+    if invitation is None or invitation.status != "pending":
+        logger.info("invitation %s is no longer pending; not sending", invitation_id)
+        return SKIPPED
+    try:
+        token_invitation_id, nonce = invitation_token_read(schema_name=current_schema_name(), token=token)
+    except InvalidInvitationToken:
+        logger.warning("invitation %s: the queued token does not verify; not sending", invitation_id)
+        return SKIPPED
+    if token_invitation_id != invitation.pk or not constant_time_compare(nonce_hash(nonce), invitation.nonce_hash):
+        logger.warning("invitation %s: the queued token belongs to another invitation; not sending", invitation_id)
+        return SKIPPED
+    inviter = invitation.invited_by
+    message = invitation_email(
+        company_name=_company_name(),
+        inviter_name=(inviter.full_name or inviter.email) if inviter is not None else "",
+        role_label=Role(invitation.role).label,
+        accept_url=tenant_url(INVITATION_ACCEPT_PATH, {"token": token}),
+        expires_at=invitation.expires_at.astimezone(UTC),
+    )
+    send_mail(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
+    return SENT
+
+
+@shared_task(
+    name="accounts.send_password_reset_email",
+    acks_late=True,
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def send_password_reset_email(*, email: str) -> str:
+    """Mail a reset link if `email` belongs to an active user of this tenant; otherwise do nothing, silently."""
+    user = User.objects.filter(email=email, is_active=True).first()
+    if user is None:
+        return SKIPPED
+    token = password_reset_tokens(current_schema_name()).make_token(user)
+    reset_url = tenant_url(
+        PASSWORD_RESET_CONFIRM_PATH, {"uid": urlsafe_base64_encode(force_bytes(user.pk)), "token": token}
+    )
+    message = password_reset_email(
+        company_name=_company_name(),
+        reset_url=reset_url,
+        valid_minutes=int(settings.PASSWORD_RESET_TIMEOUT) // 60,
+    )
+    send_mail(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    return SENT
