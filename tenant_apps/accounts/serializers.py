@@ -1,0 +1,221 @@
+"""Shapes of the accounts API: strict input serializers (unknown fields and wrong JSON types are errors) and
+output serializers. They parse and present; the rules live in services.py and selectors.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.validators import RegexValidator
+from rest_framework import serializers
+
+from tenant_apps.accounts.models import ApiToken, Invitation, Role, User
+
+PASSWORD_MAX_LENGTH = 1024
+
+
+class StrictCharField(serializers.CharField):
+    """A CharField that takes only JSON strings (DRF's own turns 42 into "42")."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictEmailField(serializers.EmailField):
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """Only JSON true and false (DRF's own also takes "yes", "on", 1...)."""
+
+    default_error_messages = {"invalid": "Must be true or false."}
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid")
+        return data
+
+
+class StrictChoiceField(serializers.ChoiceField):
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str):
+            self.fail("invalid_choice", input=data)
+        return super().to_internal_value(data)
+
+
+def password_field(**kwargs: Any) -> StrictCharField:
+    return StrictCharField(
+        write_only=True,
+        trim_whitespace=False,
+        max_length=PASSWORD_MAX_LENGTH,
+        style={"input_type": "password"},
+        **kwargs,
+    )
+
+
+# Refuses fields it does not know, so a typo ("fullname") is an error instead of being ignored.
+# (A comment, not a docstring: drf-spectacular would copy a docstring into every request schema.)
+class InputSerializer(serializers.Serializer):
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            known = {name for name, field in self.fields.items() if not field.read_only}
+            unknown = sorted(str(name) for name in data if name not in known)
+            if unknown:
+                raise serializers.ValidationError({name: ["This field is not accepted here."] for name in unknown})
+        return super().to_internal_value(data)
+
+
+# --- auth -----------------------------------------------------------------------------------------------------
+
+
+class CsrfTokenSerializer(serializers.Serializer):
+    csrf_token = serializers.CharField()
+
+
+class MessageSerializer(serializers.Serializer):
+    message = serializers.CharField()
+
+
+class LoginSerializer(InputSerializer):
+    email = StrictEmailField(max_length=254)
+    password = password_field()
+
+
+class MeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "email", "full_name", "role", "is_active", "date_joined", "last_login"]
+        read_only_fields = fields
+
+
+class MeUpdateSerializer(InputSerializer):
+    full_name = StrictCharField(max_length=150, allow_blank=True, required=False)
+    current_password = password_field(required=False)
+    new_password = password_field(required=False)
+
+
+class PasswordResetRequestSerializer(InputSerializer):
+    email = StrictEmailField(max_length=254)
+
+
+class PasswordResetConfirmSerializer(InputSerializer):
+    uid = StrictCharField(max_length=64)
+    token = StrictCharField(max_length=128)
+    new_password = password_field()
+
+
+# --- users ----------------------------------------------------------------------------------------------------
+
+
+class UserSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "email", "full_name", "role", "is_active", "date_joined", "last_login"]
+        read_only_fields = fields
+
+
+class UserUpdateSerializer(InputSerializer):
+    role = StrictChoiceField(choices=Role.choices, required=False)
+    is_active = StrictBooleanField(required=False)
+    full_name = StrictCharField(max_length=150, allow_blank=True, required=False)
+
+
+# --- invitations ----------------------------------------------------------------------------------------------
+
+
+INVITATION_STATUS_CHOICES = [
+    ("pending", "Pending"),
+    ("accepted", "Accepted"),
+    ("revoked", "Revoked"),
+    ("expired", "Expired"),
+]
+
+
+class InviterSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "email", "full_name"]
+        read_only_fields = fields
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    status = serializers.ChoiceField(choices=INVITATION_STATUS_CHOICES, read_only=True)
+    invited_by = InviterSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Invitation
+        fields = [
+            "id",
+            "email",
+            "role",
+            "status",
+            "invited_by",
+            "created_at",
+            "expires_at",
+            "accepted_at",
+            "revoked_at",
+        ]
+        read_only_fields = fields
+
+
+class InvitationCreateSerializer(InputSerializer):
+    email = StrictEmailField(max_length=254)
+    role = StrictChoiceField(choices=Role.choices, default=Role.MEMBER)
+
+
+class InvitationAcceptSerializer(InputSerializer):
+    token = StrictCharField(max_length=1024)
+    full_name = StrictCharField(max_length=150)
+    password = password_field()
+
+
+# --- API tokens -----------------------------------------------------------------------------------------------
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+        read_only_fields = fields
+
+
+class ApiTokenCreatedSerializer(ApiTokenSerializer):
+    token = serializers.CharField(read_only=True, help_text="The full token. It is shown this once and never again.")
+
+    class Meta(ApiTokenSerializer.Meta):
+        fields = [*ApiTokenSerializer.Meta.fields, "token"]
+        read_only_fields = fields
+
+
+class ApiTokenCreateSerializer(InputSerializer):
+    name = StrictCharField(max_length=100)
+
+
+# --- company settings -----------------------------------------------------------------------------------------
+
+
+class TenantSettingsSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    timezone = serializers.CharField(help_text="An IANA time zone name, e.g. 'Europe/Berlin'.")
+    currency = serializers.CharField(help_text="An ISO 4217 currency code, e.g. 'EUR'.")
+    logo_url = serializers.CharField(allow_null=True, help_text="Where the logo is served; null without a logo.")
+
+
+class TenantSettingsUpdateSerializer(InputSerializer):
+    name = StrictCharField(max_length=100, required=False)
+    timezone = StrictCharField(max_length=64, required=False, help_text="An IANA time zone name, e.g. 'Europe/Berlin'.")
+    currency = StrictCharField(
+        required=False,
+        validators=[RegexValidator(r"^[A-Z]{3}$", "Use the three capital letters of an ISO 4217 code, e.g. 'EUR'.")],
+        help_text="An ISO 4217 currency code, e.g. 'EUR'.",
+    )
+
+
+class LogoUploadSerializer(InputSerializer):
+    logo = serializers.FileField(help_text="A PNG, JPEG or WebP image.")
