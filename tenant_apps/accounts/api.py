@@ -179,12 +179,15 @@ class PasswordResetView(AnonymousAPIView):
         tags=["auth"],
         request=PasswordResetRequestSerializer,
         responses={202: MessageSerializer},
-        summary="Email a password reset link (always 202, whether or not the email has an account)",
+        summary="Email a password reset link (202 whether or not the email has an account; 429 when asked too often)",
     )
     def post(self, request: Request) -> Response:
         serializer = PasswordResetRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.password_reset_request(email=serializer.validated_data["email"])
+        try:
+            services.password_reset_request(request=_django_request(request), email=serializer.validated_data["email"])
+        except RateLimitExceeded as exc:
+            raise RateLimited(wait=exc.retry_after_seconds) from None
         return Response(
             {"message": "If this email belongs to an account, a link to reset its password is on its way."},
             status=status.HTTP_202_ACCEPTED,

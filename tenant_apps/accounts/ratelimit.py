@@ -1,4 +1,5 @@
-"""Login throttling: fixed-window counters of failed sign-ins in Redis, per client IP and per (tenant, email).
+"""Throttling in Redis with fixed-window counters, per client IP and per (tenant, email): failed sign-ins, and
+password reset requests.
 
 Only failures are counted, so people who type their password right are never slowed down; a success clears
 the email's counter. The IP counter is deliberately not per tenant: one address guessing passwords across many
@@ -49,18 +50,18 @@ def _window(now: float) -> tuple[int, int]:
     return number, length - (int(now) % length)
 
 
-def _prefix() -> str:
-    return f"{settings.CACHES['default'].get('KEY_PREFIX', 'atrium')}:ratelimit:login"
+def _prefix(action: str) -> str:
+    return f"{settings.CACHES['default'].get('KEY_PREFIX', 'atrium')}:ratelimit:{action}"
 
 
-def ip_key(ip: str, window: int) -> str:
-    return f"{_prefix()}:ip:{ip}:{window}"
+def ip_key(ip: str, window: int, action: str = "login") -> str:
+    return f"{_prefix(action)}:ip:{ip}:{window}"
 
 
-def email_key(schema_name: str, email: str, window: int) -> str:
+def email_key(schema_name: str, email: str, window: int, action: str = "login") -> str:
     # Hashed, so addresses (personal data) and odd characters never end up in key names.
     digest = hashlib.sha256(email.strip().lower().encode("utf-8")).hexdigest()
-    return f"{_prefix()}:email:{schema_name}:{digest}:{window}"
+    return f"{_prefix(action)}:email:{schema_name}:{digest}:{window}"
 
 
 def login_attempt_check(*, schema_name: str, email: str, ip: str) -> None:
@@ -88,3 +89,22 @@ def login_failure_record(*, schema_name: str, email: str, ip: str) -> None:
 def login_success_record(*, schema_name: str, email: str) -> None:
     window, _ = _window(time.time())
     get_redis_connection("default").delete(email_key(schema_name, email, window))
+
+
+def password_reset_request_record(*, schema_name: str, email: str, ip: str) -> None:
+    """Count a reset request; raise RateLimitExceeded once this email or IP has asked too often this window.
+
+    Every request counts (each one would send a mail), whether or not the address has an account, so the
+    answer says nothing about who exists.
+    """
+    window, remaining = _window(time.time())
+    keys = (ip_key(ip, window, "password-reset"), email_key(schema_name, email, window, "password-reset"))
+    pipeline = get_redis_connection("default").pipeline()
+    for key in keys:
+        pipeline.incr(key)
+        pipeline.expire(key, remaining + 5)
+    ip_count, _, email_count, _ = pipeline.execute()
+    if int(ip_count) > int(settings.PASSWORD_RESET_RATE_LIMIT_PER_IP) or int(email_count) > int(
+        settings.PASSWORD_RESET_RATE_LIMIT_PER_EMAIL
+    ):
+        raise RateLimitExceeded(retry_after_seconds=remaining)

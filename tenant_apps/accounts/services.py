@@ -130,9 +130,16 @@ def user_profile_update(
     return user
 
 
-def password_reset_request(*, email: str) -> None:
-    """Queue a reset email. The task looks the user up, so the answer and its timing never show who exists."""
-    transaction.on_commit(partial(send_password_reset_email.delay, email=email_normalize(email)))
+def password_reset_request(*, request: HttpRequest, email: str) -> None:
+    """Queue a reset email. The task looks the user up, so the answer and its timing never show who exists.
+
+    Throttled per email and per client IP (ratelimit.RateLimitExceeded), so an address cannot be mail-bombed.
+    """
+    email = email_normalize(email)
+    ratelimit.password_reset_request_record(
+        schema_name=current_schema_name(), email=email, ip=ratelimit.client_ip(request)
+    )
+    transaction.on_commit(partial(send_password_reset_email.delay, email=email))
 
 
 def password_reset_confirm(*, uid: str, token: str, new_password: str) -> User:

@@ -156,3 +156,43 @@ def test_email_counter_is_per_tenant(acme: TestTenant, globex: TestTenant, acme_
     assert at_acme.status_code == 429
     assert at_globex.status_code == 200
     assert ratelimit.email_key(acme.schema_name, "x@y.z", 1) != ratelimit.email_key(globex.schema_name, "x@y.z", 1)
+
+
+def test_password_reset_requests_are_limited_per_email(
+    acme: TestTenant, acme_client, settings, django_capture_on_commit_callbacks
+):
+    settings.PASSWORD_RESET_RATE_LIMIT_PER_EMAIL = 3
+    settings.PASSWORD_RESET_RATE_LIMIT_PER_IP = 100
+    settings.LOGIN_RATE_LIMIT_WINDOW_SECONDS = 600
+    email = f"bombed-{time.time_ns()}@example.test"
+
+    with django_capture_on_commit_callbacks() as queued:
+        answers = [
+            acme_client.post("/api/auth/password-reset", {"email": email}, format="json", REMOTE_ADDR="10.9.0.1")
+            for _ in range(4)
+        ]
+        other = acme_client.post(
+            "/api/auth/password-reset", {"email": f"x{email}"}, format="json", REMOTE_ADDR="10.9.0.1"
+        )
+
+    assert [answer.status_code for answer in answers] == [202, 202, 202, 429]
+    assert answers[3].json()["error"]["code"] == "rate_limited"
+    assert 0 < int(answers[3]["Retry-After"]) <= 600
+    assert other.status_code == 202
+    assert len(queued) == 4  # three for the bombed address, one for the other; none for the refused request
+
+
+def test_password_reset_requests_are_limited_per_ip(acme: TestTenant, acme_client, settings):
+    settings.PASSWORD_RESET_RATE_LIMIT_PER_EMAIL = 100
+    settings.PASSWORD_RESET_RATE_LIMIT_PER_IP = 2
+    settings.LOGIN_RATE_LIMIT_WINDOW_SECONDS = 600
+    ip = f"10.8.{time.time_ns() % 250}.{time.time_ns() % 199}"
+
+    codes = [
+        acme_client.post(
+            "/api/auth/password-reset", {"email": f"user{n}@example.test"}, format="json", REMOTE_ADDR=ip
+        ).status_code
+        for n in range(3)
+    ]
+
+    assert codes == [202, 202, 429]
