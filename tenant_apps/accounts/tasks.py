@@ -1,6 +1,7 @@
 """Emails of the accounts app, sent by Celery in the tenant's schema (tenant-schemas-celery carries it along).
 
-Both tasks are safe to run twice: they check again, at send time, that the email is still wanted.
+Both tasks are safe to run twice: they check again, at send time, that the email is still wanted, and a
+message redelivered or retried after its mail went out (same task id) does not send it again.
 """
 
 from __future__ import annotations
@@ -9,8 +10,9 @@ import logging
 from datetime import UTC
 from smtplib import SMTPException
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes
@@ -36,18 +38,36 @@ SENT = "sent"
 SKIPPED = "skipped"
 
 
+# How long a sent mail's task id is remembered: longer than any redelivery or retry of that message.
+SENT_MARKER_SECONDS = 7 * 24 * 60 * 60
+
+
+def _send_once(task: Task, recipient: str, subject: str, body: str) -> str:
+    """Send unless this task id already sent its mail; the marker is set right after the SMTP server took it."""
+    task_id = task.request.id
+    marker = f"accounts-mail-sent:{task_id}"
+    if task_id and cache.get(marker):
+        logger.info("task %s already sent its mail; not sending again", task_id)
+        return SKIPPED
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
+    if task_id:
+        cache.set(marker, 1, SENT_MARKER_SECONDS)
+    return SENT
+
+
 def _company_name() -> str:
     return Tenant.objects.filter(schema_name=current_schema_name()).values_list("name", flat=True).first() or ""
 
 
 @shared_task(
     name="accounts.send_invitation_email",
+    bind=True,
     acks_late=True,
     autoretry_for=(SMTPException, OSError),
     retry_backoff=True,
     max_retries=5,
 )
-def send_invitation_email(*, invitation_id: int, token: str) -> str:
+def send_invitation_email(self: Task, *, invitation_id: int, token: str) -> str:
     """Mail the invitation link, unless the invitation was accepted, revoked, replaced or has expired meanwhile."""
     invitation = Invitation.objects.select_related("invited_by").filter(pk=invitation_id).first()
     if invitation is None or invitation.status != "pending":
@@ -69,18 +89,18 @@ def send_invitation_email(*, invitation_id: int, token: str) -> str:
         accept_url=tenant_url(INVITATION_ACCEPT_PATH, {"token": token}),
         expires_at=invitation.expires_at.astimezone(UTC),
     )
-    send_mail(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
-    return SENT
+    return _send_once(self, invitation.email, message.subject, message.body)
 
 
 @shared_task(
     name="accounts.send_password_reset_email",
+    bind=True,
     acks_late=True,
     autoretry_for=(SMTPException, OSError),
     retry_backoff=True,
     max_retries=5,
 )
-def send_password_reset_email(*, email: str) -> str:
+def send_password_reset_email(self: Task, *, email: str) -> str:
     """Mail a reset link if `email` belongs to an active user of this tenant; otherwise do nothing, silently."""
     user = User.objects.filter(email=email, is_active=True).first()
     if user is None:
@@ -94,5 +114,4 @@ def send_password_reset_email(*, email: str) -> str:
         reset_url=reset_url,
         valid_minutes=int(settings.PASSWORD_RESET_TIMEOUT) // 60,
     )
-    send_mail(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [user.email])
-    return SENT
+    return _send_once(self, user.email, message.subject, message.body)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
@@ -394,3 +395,14 @@ def test_body_over_the_limit_is_413(acme_owner: Person):
 
     assert response.status_code == 413
     assert response.json() == error("request_too_large", "The request body is larger than this server accepts.")
+
+
+def test_a_redelivered_reset_task_does_not_mail_twice(acme: TestTenant, locmem_email, mailoutbox):
+    task_id = f"reset-redelivered-{time.time_ns()}"
+    with schema_context(acme.schema_name):
+        first = send_password_reset_email.apply(kwargs={"email": acme.owner_email}, task_id=task_id).get()
+        again = send_password_reset_email.apply(kwargs={"email": acme.owner_email}, task_id=task_id).get()
+        other = send_password_reset_email.apply(kwargs={"email": acme.owner_email}, task_id=f"{task_id}-2").get()
+
+    assert (first, again, other) == (SENT, SKIPPED, SENT)
+    assert [message.to for message in mailoutbox] == [[acme.owner_email], [acme.owner_email]]
