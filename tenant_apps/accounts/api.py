@@ -100,6 +100,7 @@ class AnonymousAPIView(CsrfEnforcedMixin, APIView):
 
 
 ADMIN = [IsAuthenticated, IsTenantAdmin]
+RESET_REQUESTS_LIMITED = "Too many password reset requests; please wait before asking again."
 
 
 # --- auth -----------------------------------------------------------------------------------------------------
@@ -187,7 +188,10 @@ class PasswordResetView(AnonymousAPIView):
         try:
             services.password_reset_request(request=_django_request(request), email=serializer.validated_data["email"])
         except RateLimitExceeded as exc:
-            raise RateLimited(wait=exc.retry_after_seconds) from None
+            raise RateLimited(
+                wait=exc.retry_after_seconds,
+                detail="Too many password reset requests; please wait before asking again.",
+            ) from None
         return Response(
             {"message": "If this email belongs to an account, a link to reset its password is on its way."},
             status=status.HTTP_202_ACCEPTED,

@@ -2,6 +2,8 @@
 
 from rest_framework import exceptions, status
 
+from shared_apps.common.exceptions import RequestTooLarge
+
 
 class InvalidCredentials(exceptions.APIException):
     status_code = status.HTTP_400_BAD_REQUEST
@@ -19,7 +21,5 @@ class CsrfFailed(exceptions.PermissionDenied):
     default_code = "csrf_failed"
 
 
-class LogoTooLarge(exceptions.APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+class LogoTooLarge(RequestTooLarge):
     default_detail = "The logo is larger than allowed."
-    default_code = "request_too_large"

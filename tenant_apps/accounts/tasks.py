@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC
 from smtplib import SMTPException
+from typing import Any
 
 from celery import Task, shared_task
 from django.conf import settings
@@ -38,6 +39,15 @@ SENT = "sent"
 SKIPPED = "skipped"
 
 
+# Mail tasks retry with backoff when the SMTP server fails, and are acknowledged only once done.
+EMAIL_TASK_OPTIONS: dict[str, Any] = {
+    "bind": True,
+    "acks_late": True,
+    "autoretry_for": (SMTPException, OSError),
+    "retry_backoff": True,
+    "max_retries": 5,
+}
+
 # How long a sent mail's task id is remembered: longer than any redelivery or retry of that message.
 SENT_MARKER_SECONDS = 7 * 24 * 60 * 60
 
@@ -59,14 +69,7 @@ def _company_name() -> str:
     return Tenant.objects.filter(schema_name=current_schema_name()).values_list("name", flat=True).first() or ""
 
 
-@shared_task(
-    name="accounts.send_invitation_email",
-    bind=True,
-    acks_late=True,
-    autoretry_for=(SMTPException, OSError),
-    retry_backoff=True,
-    max_retries=5,
-)
+@shared_task(name="accounts.send_invitation_email", **EMAIL_TASK_OPTIONS)
 def send_invitation_email(self: Task, *, invitation_id: int, token: str) -> str:
     """Mail the invitation link, unless the invitation was accepted, revoked, replaced or has expired meanwhile."""
     invitation = Invitation.objects.select_related("invited_by").filter(pk=invitation_id).first()
@@ -92,14 +95,7 @@ def send_invitation_email(self: Task, *, invitation_id: int, token: str) -> str:
     return _send_once(self, invitation.email, message.subject, message.body)
 
 
-@shared_task(
-    name="accounts.send_password_reset_email",
-    bind=True,
-    acks_late=True,
-    autoretry_for=(SMTPException, OSError),
-    retry_backoff=True,
-    max_retries=5,
-)
+@shared_task(name="accounts.send_password_reset_email", **EMAIL_TASK_OPTIONS)
 def send_password_reset_email(self: Task, *, email: str) -> str:
     """Mail a reset link if `email` belongs to an active user of this tenant; otherwise do nothing, silently."""
     user = User.objects.filter(email=email, is_active=True).first()

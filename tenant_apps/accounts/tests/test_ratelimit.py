@@ -196,3 +196,17 @@ def test_password_reset_requests_are_limited_per_ip(acme: TestTenant, acme_clien
     ]
 
     assert codes == [202, 202, 429]
+
+
+def test_password_reset_limit_says_what_was_limited(acme: TestTenant, acme_client, settings):
+    settings.PASSWORD_RESET_RATE_LIMIT_PER_EMAIL = 1
+    settings.LOGIN_RATE_LIMIT_WINDOW_SECONDS = 600
+    email = f"twice-{time.time_ns()}@example.test"
+
+    acme_client.post("/api/auth/password-reset", {"email": email}, format="json")
+    refused = acme_client.post("/api/auth/password-reset", {"email": email}, format="json")
+
+    assert refused.status_code == 429
+    assert refused.json()["error"]["message"].startswith(
+        "Too many password reset requests; please wait before asking again."
+    )
