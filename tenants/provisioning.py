@@ -108,7 +108,9 @@ def tenant_provision(
     password_hash = admin_password_hash or make_password(admin_password)
     schema_name = schema_name_for(subdomain)
     hostname = hostname_for(subdomain)
-    connection.set_schema_to_public()
+    if connection.schema_name != settings.PUBLIC_SCHEMA_NAME:
+        # Only when needed: switching forgets the session's search_path and costs a SET on the next query.
+        connection.set_schema_to_public()
     try:
         with transaction.atomic():
             source = _schema_provide(schema_name)
