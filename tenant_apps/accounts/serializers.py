@@ -87,7 +87,7 @@ class LoginSerializer(InputSerializer):
     password = password_field()
 
 
-class MeSerializer(serializers.ModelSerializer):
+class UserSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ["id", "email", "full_name", "role", "is_active", "date_joined", "last_login"]
@@ -113,11 +113,8 @@ class PasswordResetConfirmSerializer(InputSerializer):
 # --- users ----------------------------------------------------------------------------------------------------
 
 
-class UserSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = User
-        fields = ["id", "email", "full_name", "role", "is_active", "date_joined", "last_login"]
-        read_only_fields = fields
+class MeSerializer(UserSerializer):
+    """The signed-in person: the same fields an admin sees of anyone."""
 
 
 class UserUpdateSerializer(InputSerializer):
