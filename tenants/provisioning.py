@@ -13,7 +13,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, ProgrammingError, transaction
-from django_tenants.utils import schema_context, schema_exists
+from django_tenants.utils import schema_context
 from psycopg import errors as psycopg_errors
 
 from tenant_apps.accounts.models import Role, User
@@ -21,7 +21,7 @@ from tenants.db import connection
 from tenants.models import Domain, Tenant
 from tenants.pool import spare_take
 from tenants.routing import host_cache_forget
-from tenants.schemas import schema_clone, schema_drop, template_schema_name
+from tenants.schemas import schema_clone, schema_drop, schema_is_current, template_schema_name
 from tenants.subdomains import hostname_for, schema_name_for, subdomain_normalize, subdomain_problem
 
 logger = logging.getLogger(__name__)
@@ -138,8 +138,11 @@ def _schema_provide(schema_name: str) -> SchemaSource:
     if spare_take(schema_name):
         return "spare"
     template = template_schema_name()
-    if not schema_exists(template):
-        raise ProvisioningUnavailable("No spare schema and no template schema; run `manage.py tenants_migrate`.")
+    if not schema_is_current(template):
+        # Missing, or behind the code (a deploy whose tenants_migrate has not run): never hand out a stale copy.
+        raise ProvisioningUnavailable(
+            "No current spare or template schema to create the company from; run `manage.py tenants_migrate`."
+        )
     logger.info("spare pool empty; cloning the template for %s", schema_name)
     schema_clone(template, schema_name)
     return "clone"

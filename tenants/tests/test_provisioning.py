@@ -15,7 +15,7 @@ from tenant_apps.accounts.models import Role, User
 from tenants.db import connection
 from tenants.models import Domain, SpareSchema, Tenant
 from tenants.pool import _spare_create, pool_refill
-from tenants.provisioning import tenant_delete, tenant_provision
+from tenants.provisioning import ProvisioningUnavailable, tenant_delete, tenant_provision
 from tenants.schemas import quote_identifier
 
 
@@ -68,6 +68,18 @@ def test_provision_clones_template_when_pool_is_empty(db, test_tenants):
     assert result.schema_source == "clone"
     with schema_context("hooli"):
         assert User.objects.get().role == Role.OWNER
+
+
+def test_stale_template_is_never_cloned(db, test_tenants):
+    SpareSchema.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM __template.django_migrations WHERE app = 'accounts'")
+    before = platform_state()
+
+    with pytest.raises(ProvisioningUnavailable, match="run `manage.py tenants_migrate`"):
+        provision("too-early")
+
+    assert platform_state() == before
 
 
 def test_provisioned_host_answers_after_commit(db, test_tenants, django_capture_on_commit_callbacks):
