@@ -1,4 +1,6 @@
-"""/healthz: is PostgreSQL answering, is Redis answering, can the Celery broker be reached."""
+"""/healthz: the process is alive and serving. /readyz: PostgreSQL, Redis and the Celery broker answer, and the
+public schema and the tenant template are at the code's migrations (a deploy that skipped tenants_migrate is not
+ready)."""
 
 from __future__ import annotations
 
@@ -32,10 +34,22 @@ def _check_broker() -> None:
         broker.ensure_connection(max_retries=1, timeout=2)
 
 
+def _check_migrations() -> None:
+    from tenants.schemas import applied_migrations, expected_migrations, template_schema_name
+
+    expected = expected_migrations()
+    for schema in ("public", template_schema_name()):
+        missing = expected - (applied_migrations(schema) or frozenset())
+        if missing:
+            names = ", ".join(f"{app}.{name}" for app, name in sorted(missing)[:5])
+            raise RuntimeError(f"schema {schema} lacks {len(missing)} migration(s): {names}; run tenants_migrate")
+
+
 CHECKS: dict[str, Callable[[], None]] = {
     "database": _check_database,
     "cache": _check_cache,
     "broker": _check_broker,
+    "migrations": _check_migrations,
 }
 
 
@@ -58,15 +72,30 @@ def health_report() -> tuple[bool, dict[str, object]]:
 
 
 class HealthView(APIView):
-    """Liveness and readiness for load balancers and monitors; open to anyone, on every host."""
+    """Liveness: answers while the process can serve requests, whatever its peers do; open to anyone."""
 
     authentication_classes: list[type[BaseAuthentication]] = []
     permission_classes = [AllowAny]
 
     @extend_schema(
         operation_id="healthz",
+        responses={200: OpenApiTypes.OBJECT},
+        summary="Liveness: the web process is up (peers are checked by /readyz)",
+    )
+    def get(self, request: Request) -> Response:
+        return Response({"status": "ok"})
+
+
+class ReadyView(APIView):
+    """Readiness for load balancers and deploys: every peer answers and migrations are current."""
+
+    authentication_classes: list[type[BaseAuthentication]] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="readyz",
         responses={200: OpenApiTypes.OBJECT, 503: OpenApiTypes.OBJECT},
-        summary="Check PostgreSQL, Redis and the Celery broker",
+        summary="Readiness: PostgreSQL, Redis, the Celery broker and current migrations",
     )
     def get(self, request: Request) -> Response:
         healthy, body = health_report()
