@@ -3,10 +3,12 @@
 from django.urls import include, path
 
 from config.urls_common import common_urlpatterns, handler400, handler403, handler404, handler500
+from shared_apps.operations.media import TenantMediaView
 
 urlpatterns = [
     *common_urlpatterns("config.urls_tenant"),
     path("api/", include("tenant_apps.accounts.urls")),
+    path("media/<path:path>", TenantMediaView.as_view(), name="media"),
 ]
 
 __all__ = ["handler400", "handler403", "handler404", "handler500", "urlpatterns"]

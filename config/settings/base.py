@@ -31,6 +31,8 @@ SHARED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "shared_apps.common",
+    "shared_apps.observability",
+    "shared_apps.operations",
     # Platform staff sign in on the public host, so the user tables exist there too.
     "tenant_apps.accounts",
 ]
@@ -59,6 +61,8 @@ TENANT_SPARE_POOL_SIZE = env_int("TENANT_SPARE_POOL_SIZE", 3)
 TENANT_HOST_CACHE_SECONDS = env_int("TENANT_HOST_CACHE_SECONDS", 300)
 
 MIDDLEWARE = [
+    # First: request id, access log and metrics also for requests the routing answers itself.
+    "shared_apps.observability.middleware.RequestObservabilityMiddleware",
     "tenants.middleware.TenantRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -143,6 +147,10 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / ".atrium" / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / ".atrium" / "media")))
+# Behind nginx: authorized /media/ answers hand the file to nginx's internal location at this prefix.
+MEDIA_ACCEL_REDIRECT_PREFIX = env_str("MEDIA_ACCEL_REDIRECT_PREFIX", "")
+# Bearer token Prometheus sends to /metrics on the public host; unset, /metrics answers 404.
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -203,11 +211,27 @@ CELERY_BEAT_SCHEDULE = {
     "refill-spare-schemas": {"task": "tenants.spare_pool_refill", "schedule": 60.0, "options": {"queue": "default"}},
 }
 
+# json (production): one JSON object per line; plain: for reading in a terminal. Both carry the request id,
+# tenant schema and user id of the request or task that logged the line.
+LOG_FORMAT = env_str("LOG_FORMAT", "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"context": {"()": "shared_apps.observability.logs.ContextFilter"}},
+    "formatters": {
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s %(tenant_schema)s user=%(user_id)s] "
+            "%(message)s"
+        },
+        "json": {"()": "shared_apps.observability.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain" if LOG_FORMAT == "plain" else "json",
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

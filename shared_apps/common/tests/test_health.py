@@ -77,7 +77,9 @@ def test_readyz_names_a_schema_behind_the_code(public_client, monkeypatch):
     from tenants import schemas
 
     pending = ("accounts", "9999_not_applied_yet")
-    monkeypatch.setattr(schemas, "expected_migrations", lambda: schemas.applied_migrations("public") | {pending})
+    applied = schemas.applied_migrations("public")
+    assert applied is not None
+    monkeypatch.setattr(schemas, "expected_migrations", lambda: applied | {pending})
 
     response = public_client.get("/readyz")
 
