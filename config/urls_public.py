@@ -8,6 +8,8 @@ from shared_apps.observability.views import metrics_view
 urlpatterns = [
     *common_urlpatterns("config.urls_public"),
     path("api/", include("tenants.urls")),
+    path("api/", include("shared_apps.signup.urls_public")),
+    path("api/", include("shared_apps.billing.urls_public")),
     path("metrics", metrics_view, name="metrics"),
 ]
 

@@ -8,6 +8,8 @@ from shared_apps.operations.media import TenantMediaView
 urlpatterns = [
     *common_urlpatterns("config.urls_tenant"),
     path("api/", include("tenant_apps.accounts.urls")),
+    path("api/", include("shared_apps.signup.urls_tenant")),
+    path("api/", include("shared_apps.billing.urls_tenant")),
     path("media/<path:path>", TenantMediaView.as_view(), name="media"),
 ]
 

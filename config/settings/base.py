@@ -31,6 +31,8 @@ SHARED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "shared_apps.common",
+    "shared_apps.billing",
+    "shared_apps.signup",
     "shared_apps.observability",
     "shared_apps.operations",
     # Platform staff sign in on the public host, so the user tables exist there too.
@@ -69,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After routing and authentication: refuses writes while a company is read-only (billing, suspension).
+    "shared_apps.billing.middleware.TenantReadOnlyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -214,6 +218,31 @@ CELERY_BEAT_SCHEDULE = {
 # json (production): one JSON object per line; plain: for reading in a terminal. Both carry the request id,
 # tenant schema and user id of the request or task that logged the line.
 LOG_FORMAT = env_str("LOG_FORMAT", "json")
+
+# Billing through Stripe. Without STRIPE_SECRET_KEY billing is off: every company has the unlimited plan and
+# nothing calls Stripe.
+STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "")
+STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "")
+# Another API host than Stripe's own (tests: localstripe); empty means https://api.stripe.com.
+STRIPE_API_BASE = env_str("STRIPE_API_BASE", "")
+# Free trial of a company whose plan does not say, and how long a past-due company keeps full use.
+BILLING_TRIAL_DAYS = env_int("BILLING_TRIAL_DAYS", 14)
+BILLING_GRACE_DAYS = env_int("BILLING_GRACE_DAYS", 7)
+
+# Public signup: throttles (per window), link lifetimes, and the throwaway-email hook.
+SIGNUP_RATE_LIMIT_WINDOW_SECONDS = env_int("SIGNUP_RATE_LIMIT_WINDOW_SECONDS", 60 * 60)
+SIGNUP_RATE_LIMIT_PER_IP = env_int("SIGNUP_RATE_LIMIT_PER_IP", 10)
+SIGNUP_RATE_LIMIT_PER_EMAIL = env_int("SIGNUP_RATE_LIMIT_PER_EMAIL", 5)
+SIGNUP_VERIFY_RATE_LIMIT_PER_IP = env_int("SIGNUP_VERIFY_RATE_LIMIT_PER_IP", 30)
+# Subdomain availability checks per client IP per minute (the form asks as the user types).
+SUBDOMAIN_CHECK_RATE_LIMIT_PER_MINUTE = env_int("SUBDOMAIN_CHECK_RATE_LIMIT_PER_MINUTE", 120)
+SIGNUP_VERIFICATION_MAX_AGE_SECONDS = env_int("SIGNUP_VERIFICATION_MAX_AGE_SECONDS", 2 * 24 * 60 * 60)
+SIGNUP_LOGIN_TOKEN_SECONDS = env_int("SIGNUP_LOGIN_TOKEN_SECONDS", 120)
+SIGNUP_BLOCKED_EMAIL_DOMAINS = env_list("SIGNUP_BLOCKED_EMAIL_DOMAINS")
+SIGNUP_EMAIL_DOMAIN_CHECK = env_str(
+    "SIGNUP_EMAIL_DOMAIN_CHECK", "shared_apps.signup.disposable.email_domain_is_disposable"
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,0 +1,114 @@
+"""Reads of billing: plans, a company's plan and limits, and what its subscription state lets it do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from shared_apps.billing.exceptions import PlanLimitReached
+from shared_apps.billing.models import BillingAccount, BillingStatus, Plan
+from shared_apps.billing.stripe_api import billing_enabled
+
+# Resources a plan limits, and the Plan field holding each limit.
+LIMIT_FIELDS = {
+    "users": "max_users",
+    "mail_accounts": "max_mail_accounts",
+    "storage_mb": "max_storage_mb",
+    "contacts": "max_contacts",
+}
+LIMIT_LABELS = {
+    "users": "users",
+    "mail_accounts": "mail accounts",
+    "storage_mb": "MB of storage",
+    "contacts": "contacts",
+}
+
+
+@dataclass(frozen=True)
+class TenantAccess:
+    """What a company may do now. `reason` says why it is read-only ('' when it is not)."""
+
+    read_only: bool
+    reason: str
+    payment_overdue: bool
+    grace_ends_at: datetime | None
+
+
+FULL_ACCESS = TenantAccess(read_only=False, reason="", payment_overdue=False, grace_ends_at=None)
+
+READ_ONLY_MESSAGES = {
+    "suspended": "This company is suspended by the platform; it can be read but not changed. Contact support.",
+    "trial_ended": "The free trial has ended; choose a plan to make changes again. Everything can still be read.",
+    "payment_overdue": "Payment is overdue; update the payment method to make changes again.",
+    "canceled": "The subscription is canceled; subscribe again to make changes. Everything can still be read.",
+    "unpaid": "The subscription is unpaid; update the payment method to make changes again.",
+    "incomplete": "The first payment did not go through; complete it to make changes again.",
+}
+
+
+def plan_list_public() -> QuerySet[Plan]:
+    return Plan.objects.filter(is_public=True).order_by("sort_order", "id")
+
+
+def plan_default() -> Plan | None:
+    return Plan.objects.filter(is_default=True).first()
+
+
+def billing_account_get(*, tenant_id: int) -> BillingAccount | None:
+    return BillingAccount.objects.select_related("plan").filter(tenant_id=tenant_id).first()
+
+
+def grace_period() -> timedelta:
+    return timedelta(days=int(settings.BILLING_GRACE_DAYS))
+
+
+def access_of(account: BillingAccount | None, *, now: datetime | None = None) -> TenantAccess:
+    """The access rules, from a company's billing row (None: made outside signup, e.g. by a staff command)."""
+    if account is None:
+        return FULL_ACCESS
+    if account.suspended_at is not None:
+        return TenantAccess(read_only=True, reason="suspended", payment_overdue=False, grace_ends_at=None)
+    if not billing_enabled():
+        return FULL_ACCESS
+    now = now or timezone.now()
+    status = account.status
+    if status == BillingStatus.ACTIVE:
+        return FULL_ACCESS
+    if status == BillingStatus.PAST_DUE:
+        grace_ends_at = (account.past_due_since or now) + grace_period()
+        if now < grace_ends_at:
+            return TenantAccess(read_only=False, reason="", payment_overdue=True, grace_ends_at=grace_ends_at)
+        return TenantAccess(read_only=True, reason="payment_overdue", payment_overdue=True, grace_ends_at=grace_ends_at)
+    if account.trial_ends_at is not None and now < account.trial_ends_at:
+        return FULL_ACCESS
+    reason = "trial_ended" if status == BillingStatus.TRIALING else str(status)
+    return TenantAccess(read_only=True, reason=reason, payment_overdue=False, grace_ends_at=None)
+
+
+def tenant_access(*, tenant_id: int) -> TenantAccess:
+    return access_of(billing_account_get(tenant_id=tenant_id))
+
+
+def plan_of_tenant(*, tenant_id: int) -> Plan | None:
+    """The plan whose limits apply, or None for unlimited (billing off, or a company without a plan)."""
+    if not billing_enabled():
+        return None
+    account = billing_account_get(tenant_id=tenant_id)
+    return account.plan if account is not None else None
+
+
+def plan_limit_ensure(*, tenant_id: int, resource: str, in_use: int, adding: int = 1) -> None:
+    """Raise PlanLimitReached (402, code plan_limit) when `adding` more of `resource` would pass the plan's limit."""
+    plan = plan_of_tenant(tenant_id=tenant_id)
+    if plan is None:
+        return
+    limit = getattr(plan, LIMIT_FIELDS[resource])
+    if limit is not None and in_use + adding > limit:
+        raise PlanLimitReached(
+            f"The {plan.name} plan allows {limit} {LIMIT_LABELS[resource]}; {in_use} are in use or invited. "
+            f"Choose a larger plan to add more."
+        )
