@@ -541,6 +541,9 @@ def command_up() -> int:
     env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
     env.setdefault("PUBLIC_URL_PORT", str(port))
     env["PYTHONUNBUFFERED"] = "1"
+    # gunicorn reads these in deploy/gunicorn.conf.py, the same file production uses.
+    env.update({"WEB_BIND": f"127.0.0.1:{port}", "WEB_WORKERS": "2", "WEB_GRACEFUL_TIMEOUT": "10"})
+    env.setdefault("LOG_FORMAT", "plain")
     base_domain = env.get("BASE_DOMAIN", "localhost").strip().lower().rstrip(".") or "localhost"
     LOG_DIR.mkdir(parents=True, exist_ok=True)
 
@@ -548,11 +551,7 @@ def command_up() -> int:
     children = [
         Child(
             "web",
-            [
-                python, "-m", "gunicorn", "config.asgi:application",
-                "-k", "uvicorn_worker.UvicornWorker", "-b", f"127.0.0.1:{port}", "-w", "2",
-                "--graceful-timeout", "10", "--access-logfile", "-",
-            ],
+            [python, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py")],
             LOG_DIR / "web.log",
         ),
         Child(

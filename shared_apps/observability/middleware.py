@@ -12,7 +12,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from shared_apps.observability import metrics
-from shared_apps.observability.context import context_begin, context_end, request_id_accept
+from shared_apps.observability.context import context_begin, request_id_accept
 
 access_logger = logging.getLogger("atrium.access")
 
@@ -33,32 +33,31 @@ class RequestObservabilityMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = request_id_accept(request.headers.get(REQUEST_ID_HEADER))
+        # Not ended when the response leaves: Django logs the request's 4xx/5xx warning after the middleware
+        # chain returns, and that line belongs to the request too. The next request replaces the context.
         context = context_begin(request_id=request_id, request=request)
         started = time.perf_counter()
-        try:
-            response = self.get_response(request)
-            duration = time.perf_counter() - started
-            response[REQUEST_ID_HEADER] = request_id
-            route = request_route(request)
-            tenant = getattr(request, "tenant", None)
-            if tenant is not None:
-                context.tenant_schema = tenant.schema_name
-                metrics.tenant_requests.labels(tenant=tenant.schema_name).inc()
-            metrics.http_requests.labels(method=request.method, route=route, status=str(response.status_code)).inc()
-            metrics.http_request_duration.labels(method=request.method, route=route).observe(duration)
-            access_logger.info(
-                "%s %s %s",
-                request.method,
-                request.path,
-                response.status_code,
-                extra={
-                    "method": request.method,
-                    "path": request.path,
-                    "route": route,
-                    "status": response.status_code,
-                    "duration_ms": round(duration * 1000, 2),
-                },
-            )
-            return response
-        finally:
-            context_end()
+        response = self.get_response(request)
+        duration = time.perf_counter() - started
+        response[REQUEST_ID_HEADER] = request_id
+        route = request_route(request)
+        tenant = getattr(request, "tenant", None)
+        if tenant is not None:
+            context.tenant_schema = tenant.schema_name
+            metrics.tenant_requests.labels(tenant=tenant.schema_name).inc()
+        metrics.http_requests.labels(method=request.method, route=route, status=str(response.status_code)).inc()
+        metrics.http_request_duration.labels(method=request.method, route=route).observe(duration)
+        access_logger.info(
+            "%s %s %s",
+            request.method,
+            request.path,
+            response.status_code,
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "route": route,
+                "status": response.status_code,
+                "duration_ms": round(duration * 1000, 2),
+            },
+        )
+        return response

@@ -1,0 +1,70 @@
+"""gunicorn for Atrium: uvicorn workers serving config.asgi, every knob from the environment.
+
+    gunicorn -c deploy/gunicorn.conf.py
+
+WEB_BIND            address to listen on (0.0.0.0:8000)
+WEB_WORKERS         worker processes (2 per core)
+WEB_TIMEOUT         seconds a worker may stay silent before it is killed and replaced (30)
+WEB_GRACEFUL_TIMEOUT seconds in-flight requests get to finish after SIGTERM or a reload (30)
+WEB_KEEPALIVE       seconds an idle upstream connection from nginx is kept (75; above nginx's 60)
+WEB_MAX_REQUESTS    requests after which a worker is replaced, with jitter (0: never)
+ASGI_THREADS        threads per worker running Django's synchronous views (asgiref's default)
+FORWARDED_ALLOW_IPS proxies whose X-Forwarded-For/-Proto are believed (127.0.0.1; in Compose the nginx network)
+PROMETHEUS_MULTIPROC_DIR  directory for the metrics of all workers; emptied when gunicorn starts
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SystemExit(f"{name} must be an integer, got {raw!r}") from None
+
+
+wsgi_app = "config.asgi:application"
+worker_class = "uvicorn_worker.UvicornWorker"
+bind = [os.environ.get("WEB_BIND", "0.0.0.0:8000")]
+workers = _int("WEB_WORKERS", 2 * (os.cpu_count() or 1))
+timeout = _int("WEB_TIMEOUT", 30)
+graceful_timeout = _int("WEB_GRACEFUL_TIMEOUT", 30)
+keepalive = _int("WEB_KEEPALIVE", 75)
+max_requests = _int("WEB_MAX_REQUESTS", 0)
+max_requests_jitter = max_requests // 10
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Django's middleware writes one JSON access line per request (with tenant and user); gunicorn's would repeat it.
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+# No preload: each worker opens its own PostgreSQL and Redis connections after the fork.
+preload_app = False
+proc_name = "atrium-web"
+# gunicorn 27's control socket lives at one path per user: several gunicorns on one host would fight over it.
+control_socket_disable = True
+
+
+def on_starting(server: Any) -> None:
+    """Metrics files of a previous run would be added to this run's counters: start from an empty directory."""
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
+    if directory:
+        path = Path(directory)
+        if path.exists():
+            shutil.rmtree(path)
+        path.mkdir(parents=True)
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    """A replaced worker's live gauges must not be reported any more."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
