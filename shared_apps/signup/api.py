@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
+from rest_framework.exceptions import APIException
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,6 +23,14 @@ from tenant_apps.accounts.api import AnonymousAPIView
 from tenant_apps.accounts.exceptions import RateLimited
 from tenant_apps.accounts.ratelimit import client_ip
 from tenant_apps.accounts.serializers import MeSerializer
+from tenants.provisioning import ProvisioningUnavailable
+
+
+class SignupUnavailable(APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "Signup is briefly unavailable while the service is updated; please try again in a minute."
+    default_code = "signup_unavailable"
+
 
 TOO_MANY = "Too many attempts from this address; please wait before trying again."
 
@@ -52,6 +61,8 @@ class SignupView(APIView):
             )
         except RateLimitExceeded as exc:
             raise RateLimited(wait=exc.retry_after_seconds, detail=TOO_MANY) from None
+        except ProvisioningUnavailable:
+            raise SignupUnavailable() from None
         hostname = signup.tenant.domains.values_list("domain", flat=True).first() or ""
         body = {
             "message": "The company is ready. Open the link we emailed to confirm your address and sign in.",

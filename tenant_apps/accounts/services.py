@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.http import urlsafe_base64_decode
 from rest_framework.exceptions import NotFound, PermissionDenied
 
+from shared_apps.billing.selectors import plan_limit_ensure
 from tenant_apps.accounts import ratelimit
 from tenant_apps.accounts.authentication import TOKEN_PREFIX, token_hash
 from tenant_apps.accounts.currencies import CURRENCY_CODES
@@ -230,6 +231,16 @@ def user_deactivate(*, actor: User, user_id: int) -> User:
 # --- invitations ----------------------------------------------------------------------------------------------
 
 
+def _user_limit_ensure(*, replacing_email: str, now: datetime) -> None:
+    """The plan's user limit counts active people and open invitations (a replaced invitation is not counted)."""
+    tenant_id = Tenant.objects.filter(schema_name=current_schema_name()).values_list("pk", flat=True).first()
+    if tenant_id is None:
+        return
+    open_invitations = Invitation.objects.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now)
+    in_use = User.objects.filter(is_active=True).count() + open_invitations.exclude(email=replacing_email).count()
+    plan_limit_ensure(tenant_id=tenant_id, resource="users", in_use=in_use)
+
+
 def invitation_create(*, actor: User, email: str, role: str = Role.MEMBER) -> Invitation:
     """Invite someone by email. Inviting an email with an open invitation replaces it (the old link stops working)."""
     require_admin(actor)
@@ -240,6 +251,7 @@ def invitation_create(*, actor: User, email: str, role: str = Role.MEMBER) -> In
     with transaction.atomic():
         if User.objects.filter(email=email).exists():
             raise ValidationError({"email": ["A user with this email already exists."]})
+        _user_limit_ensure(replacing_email=email, now=now)
         Invitation.objects.filter(email=email, accepted_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now)
         nonce = secrets.token_urlsafe(32)
         try:

@@ -375,3 +375,43 @@ def test_without_stripe_keys_billing_is_off_and_nothing_calls_stripe(acme: TestT
     assert checkout.status_code == 409
     assert checkout.json()["error"]["code"] == "billing_disabled"
     assert write.status_code == 201
+
+
+def test_inviting_past_the_plan_user_limit_is_refused_naming_plan_and_limit(
+    acme: TestTenant, acme_account: BillingAccount, billing_on
+):
+    from tenant_apps.accounts.models import Invitation
+
+    client = owner_client(acme)
+
+    first = client.post("/api/invitations", {"email": "first@acme.test"}, format="json")
+    second = client.post("/api/invitations", {"email": "second@acme.test"}, format="json")
+    replaced = client.post("/api/invitations", {"email": "first@acme.test"}, format="json")
+
+    assert (first.status_code, second.status_code, replaced.status_code) == (201, 402, 201)
+    assert second.json() == {
+        "error": {
+            "code": "plan_limit",
+            "message": "The Starter plan allows 2 users; 2 are in use or invited. Choose a larger plan to add more.",
+            "fields": {},
+        }
+    }
+    with schema_context(acme.schema_name):
+        assert not Invitation.objects.filter(email="second@acme.test").exists()
+
+
+def test_billing_state_is_each_company_own(
+    acme: TestTenant, globex: TestTenant, acme_account: BillingAccount, billing_on
+):
+    acme_state = owner_client(acme).get("/api/billing").json()
+    globex_state = owner_client(globex).get("/api/billing").json()
+    globex_portal = owner_client(globex).post("/api/billing/portal")
+
+    assert (acme_state["plan"]["code"], acme_state["status"]) == ("starter", "trialing")
+    assert (globex_state["plan"], globex_state["usage"]) == (None, {"users": 1})
+    assert globex_portal.status_code == 200
+    globex_customer = BillingAccount.objects.get(tenant_id=globex.tenant_id).stripe_customer_id
+    assert globex_customer != BillingAccount.objects.get(pk=acme_account.pk).stripe_customer_id
+    assert billing_on.localstripe("GET", f"/v1/customers/{globex_customer}")["metadata"] == {
+        "tenant_id": str(globex.tenant_id)
+    }
