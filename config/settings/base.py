@@ -27,6 +27,8 @@ SHARED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
+    # collectstatic gathers the API docs' assets into STATIC_ROOT, which nginx serves at /static/.
+    "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
