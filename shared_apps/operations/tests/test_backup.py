@@ -98,8 +98,12 @@ def test_the_backup_holds_schema_public_rows_and_files(company, django_db_blocke
 
     with tarfile.open(backup) as archive:
         names = set(archive.getnames())
-        manifest = json.loads(archive.extractfile("manifest.json").read())
-        public = json.loads(archive.extractfile("public.json").read())
+        manifest_file = archive.extractfile("manifest.json")
+        public_file = archive.extractfile("public.json")
+        assert manifest_file is not None
+        assert public_file is not None
+        manifest = json.loads(manifest_file.read())
+        public = json.loads(public_file.read())
 
     assert {"manifest.json", "public.json", "schema.dump", "media/logo-1.png"} <= names
     assert manifest["schema_name"] == SUBDOMAIN
