@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/", include("shared_apps.signup.urls_public")),
     path("api/", include("shared_apps.billing.urls_public")),
     path("metrics", metrics_view, name="metrics"),
+    path("", include("shared_apps.frontend.urls")),
 ]
 
 __all__ = ["handler400", "handler403", "handler404", "handler500", "urlpatterns"]

@@ -37,6 +37,7 @@ SHARED_APPS = [
     "shared_apps.signup",
     "shared_apps.observability",
     "shared_apps.operations",
+    "shared_apps.frontend",
     # Platform staff sign in on the public host, so the user tables exist there too.
     "tenant_apps.accounts",
 ]
@@ -45,6 +46,7 @@ TENANT_APPS = [
     "django.contrib.auth",
     "django.contrib.sessions",
     "tenant_apps.accounts",
+    "tenant_apps.mail",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -189,6 +191,18 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# Team mailboxes. Fernet keys (comma separated): the first encrypts, all decrypt, so a new key goes in front and
+# the old one stays until every secret is re-encrypted. Unset: a key derived from SECRET_KEY (refused in prod).
+MAIL_ENCRYPTION_KEYS = env_list("MAIL_ENCRYPTION_KEYS")
+MAIL_ENCRYPTION_KEYS_REQUIRED = False
+MAIL_CONNECT_TIMEOUT_SECONDS = env_int("MAIL_CONNECT_TIMEOUT_SECONDS", 10)
+MAIL_READ_TIMEOUT_SECONDS = env_int("MAIL_READ_TIMEOUT_SECONDS", 120)
+MAIL_SYNC_BATCH_SIZE = env_int("MAIL_SYNC_BATCH_SIZE", 250)
+# Messages larger than this keep only their headers and are marked truncated.
+MAIL_MESSAGE_SIZE_LIMIT_BYTES = env_int("MAIL_MESSAGE_SIZE_LIMIT_BYTES", 25 * 1024 * 1024)
+MAIL_SYNC_INTERVAL_SECONDS = env_int("MAIL_SYNC_INTERVAL_SECONDS", 300)
+MAIL_SYNC_LOCK_SECONDS = env_int("MAIL_SYNC_LOCK_SECONDS", 30 * 60)
+
 # Mail sent by the platform itself (invitations, password resets).
 EMAIL_HOST = env_str("EMAIL_HOST", "")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
@@ -215,6 +229,7 @@ CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "refill-spare-schemas": {"task": "tenants.spare_pool_refill", "schedule": 60.0, "options": {"queue": "default"}},
+    "mail-sync-fanout": {"task": "mail.sync_fanout", "schedule": 300.0, "options": {"queue": "mail"}},
 }
 
 # json (production): one JSON object per line; plain: for reading in a terminal. Both carry the request id,

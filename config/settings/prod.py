@@ -12,6 +12,8 @@ if SECRET_KEY == INSECURE_DEFAULT_SECRET_KEY or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be set to a random value of at least 50 characters in production.")
 
 DEBUG = False
+# Mail account passwords are never encrypted with a key derived from SECRET_KEY here (tenant_apps.mail.crypto).
+MAIL_ENCRYPTION_KEYS_REQUIRED = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,0 +1,104 @@
+"""Opening an IMAP session for an account, and turning every way that can fail into a status with the server's words."""
+
+from __future__ import annotations
+
+import imaplib
+import socket
+import ssl
+from dataclasses import dataclass
+
+from django.conf import settings
+from imapclient import IMAPClient
+from imapclient.exceptions import LoginError
+from imapclient.imapclient import SocketTimeout
+
+from tenant_apps.mail.models import AccountStatus, Security
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    host: str
+    port: int
+    security: str
+    username: str
+    password: str
+
+
+class MailServerError(Exception):
+    """A mail server could not be used; `status` is one of AccountStatus, the message names the server."""
+
+    def __init__(self, status: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def _words(exc: BaseException) -> str:
+    """What the server (or the network) said, as readable text."""
+    if exc.args and isinstance(exc.args[0], bytes):
+        return exc.args[0].decode("utf-8", "replace").strip()
+    text = str(exc).strip()
+    if text.startswith("b'") or text.startswith('b"'):
+        text = text[2:-1]
+    return text or type(exc).__name__
+
+
+def classify(exc: BaseException, *, kind: str, host: str, port: int) -> MailServerError:
+    """`kind` is IMAP or SMTP; the message says which server failed and how."""
+    where = f"{kind} server {host}:{port}"
+    if isinstance(exc, MailServerError):
+        return exc
+    if isinstance(exc, LoginError):
+        return MailServerError(AccountStatus.AUTH_FAILED, f"The {where} refused the login: {_words(exc)}")
+    if isinstance(exc, ssl.SSLError | ssl.CertificateError):
+        return MailServerError(AccountStatus.TLS_ERROR, f"TLS with the {where} failed: {_words(exc)}")
+    if isinstance(exc, socket.gaierror):
+        return MailServerError(AccountStatus.UNREACHABLE, f"The {where} could not be found: {_words(exc)}")
+    if isinstance(exc, TimeoutError | socket.timeout):
+        return MailServerError(AccountStatus.UNREACHABLE, f"The {where} did not answer in time.")
+    if isinstance(exc, ConnectionRefusedError):
+        return MailServerError(AccountStatus.UNREACHABLE, f"The {where} refused the connection.")
+    if isinstance(exc, imaplib.IMAP4.abort | ConnectionError | EOFError):
+        return MailServerError(AccountStatus.UNREACHABLE, f"The {where} dropped the connection: {_words(exc)}")
+    if isinstance(exc, OSError):
+        return MailServerError(AccountStatus.UNREACHABLE, f"The {where} could not be reached: {_words(exc)}")
+    return MailServerError(AccountStatus.PROTOCOL_ERROR, f"The {where} answered unexpectedly: {_words(exc)}")
+
+
+def tls_context() -> ssl.SSLContext:
+    return ssl.create_default_context()
+
+
+def imap_connect(server: ServerSettings, *, read_timeout: float | None = None) -> IMAPClient:
+    """A logged-in IMAPClient; raises MailServerError (never anything else) when that cannot be had."""
+    timeout = SocketTimeout(
+        connect=float(settings.MAIL_CONNECT_TIMEOUT_SECONDS),
+        read=float(read_timeout or settings.MAIL_READ_TIMEOUT_SECONDS),
+    )
+    client: IMAPClient | None = None
+    try:
+        client = IMAPClient(
+            server.host,
+            port=server.port,
+            ssl=server.security == Security.TLS,
+            ssl_context=tls_context() if server.security == Security.TLS else None,
+            timeout=timeout,
+        )
+        if server.security == Security.STARTTLS:
+            client.starttls(tls_context())
+        client.login(server.username, server.password)
+        return client
+    except Exception as exc:  # noqa: BLE001 - every failure becomes a status; nothing may escape as a 500
+        if client is not None:
+            imap_close(client)
+        raise classify(exc, kind="IMAP", host=server.host, port=server.port) from exc
+
+
+def imap_close(client: IMAPClient) -> None:
+    try:
+        client.logout()
+    except Exception:  # noqa: BLE001 - the connection is going away either way
+        try:
+            client.shutdown()
+        except Exception:  # noqa: BLE001, S110
+            pass

@@ -1,0 +1,715 @@
+"""The IMAP sync engine: one account, its folders, their messages; ends equal to the server, resumes after any cut.
+
+Per folder the server's UIDVALIDITY, UIDNEXT, HIGHESTMODSEQ and EXISTS are kept once the folder is complete;
+when they are unchanged nothing else is asked. New mail is fetched newest first in UID batches (BODY.PEEK, so
+nothing is marked read), parsed in worker processes while the next batch is fetched, and written in one
+transaction per batch: a cut loses at most the batch in flight, which the next run fetches again (the missing
+UIDs are always computed against what is stored, so nothing is doubled).
+"""
+
+from __future__ import annotations
+
+import imaplib
+import logging
+import re
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from imapclient import IMAPClient
+
+from tenant_apps.mail.crypto import secret_decrypt
+from tenant_apps.mail.imap.connection import MailServerError, ServerSettings, classify, imap_close, imap_connect
+from tenant_apps.mail.imap.fetch import uid_fetch, uid_search_all, uid_set, vanished_take
+from tenant_apps.mail.models import (
+    AccountStatus,
+    AddressRole,
+    FolderRole,
+    MailAccount,
+    MailAttachment,
+    MailFolder,
+    MailMessage,
+    MailMessageAddress,
+    MailThread,
+    MailThreadKey,
+    SyncState,
+)
+from tenant_apps.mail.parsing.mime import Address, ParsedMessage, clean_text, messages_parse
+from tenant_apps.mail.storage import mail_blob_root
+from tenants.db import connection
+
+logger = logging.getLogger(__name__)
+
+SPECIAL_USE_ROLES = {
+    b"\\sent": FolderRole.SENT,
+    b"\\drafts": FolderRole.DRAFTS,
+    b"\\trash": FolderRole.TRASH,
+    b"\\junk": FolderRole.JUNK,
+    b"\\archive": FolderRole.ARCHIVE,
+    b"\\all": FolderRole.ALL,
+}
+SKIP_FLAGS = {b"\\noselect", b"\\nonexistent"}
+ROLE_ORDER: list[str] = [FolderRole.INBOX, FolderRole.SENT, FolderRole.DRAFTS, FolderRole.ARCHIVE, FolderRole.NONE]
+SUBJECT_PREFIX = re.compile(r"^\s*((re|fwd?|aw|wg|sv|tr)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
+# Fetch items read for each new message besides its bytes.
+META_ITEMS = ["UID", "FLAGS", "INTERNALDATE", "RFC822.SIZE"]
+
+
+@dataclass
+class FolderReport:
+    name: str
+    added: int = 0
+    flags_changed: int = 0
+    removed: int = 0
+    uid_validity_changed: bool = False
+    unchanged: bool = False
+
+
+@dataclass
+class SyncReport:
+    folders: list[FolderReport] = field(default_factory=list)
+
+    @property
+    def added(self) -> int:
+        return sum(folder.added for folder in self.folders)
+
+    @property
+    def removed(self) -> int:
+        return sum(folder.removed for folder in self.folders)
+
+    @property
+    def flags_changed(self) -> int:
+        return sum(folder.flags_changed for folder in self.folders)
+
+
+@dataclass(frozen=True)
+class FetchedMessage:
+    uid: int
+    flags: list[str]
+    internal_date: datetime
+    size: int
+    modseq: int | None
+    raw: bytes
+    truncated: bool
+
+
+def account_server(account: MailAccount) -> ServerSettings:
+    return ServerSettings(
+        host=account.imap_host,
+        port=account.imap_port,
+        security=account.imap_security,
+        username=account.username,
+        password=secret_decrypt(account.password_encrypted),
+    )
+
+
+def account_status_set(account: MailAccount, status: str, message: str = "") -> None:
+    if account.status == status and account.status_message == message:
+        return
+    account.status = status
+    account.status_message = message
+    account.status_changed_at = timezone.now()
+    MailAccount.objects.filter(pk=account.pk).update(
+        status=status, status_message=message, status_changed_at=account.status_changed_at
+    )
+
+
+def _decode_flag(flag: Any) -> str:
+    return clean_text(flag.decode("utf-8", "replace") if isinstance(flag, bytes) else str(flag))[:200]
+
+
+def _flags(values: Any) -> list[str]:
+    # \Recent belongs to one IMAP session, not to the message: never stored.
+    return sorted({_decode_flag(flag) for flag in values or ()} - {"\\Recent"})
+
+
+def _aware(value: Any) -> datetime:
+    if not isinstance(value, datetime):
+        return timezone.now()
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _folder_name(raw: Any) -> str:
+    return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+
+
+class AccountSync:
+    """One sync run over one IMAP connection. `executor` parses in other processes; None parses inline."""
+
+    def __init__(
+        self,
+        account: MailAccount,
+        *,
+        executor: Executor | None = None,
+        batch_size: int | None = None,
+        client_factory: Callable[[ServerSettings], IMAPClient] | None = None,
+    ) -> None:
+        self.account = account
+        self.executor = executor
+        self.batch_size = batch_size or int(settings.MAIL_SYNC_BATCH_SIZE)
+        self.size_limit = int(settings.MAIL_MESSAGE_SIZE_LIMIT_BYTES)
+        self.client_factory = client_factory or imap_connect
+        self.blob_root = mail_blob_root(connection.schema_name)
+        self.client: IMAPClient | None = None
+        self.capabilities: set[bytes] = set()
+
+    # --- connection -------------------------------------------------------------------------------------------
+    def _connect(self) -> IMAPClient:
+        client = self.client_factory(account_server(self.account))
+        self.capabilities = {bytes(capability).upper() for capability in client.capabilities()}
+        if b"QRESYNC" in self.capabilities:
+            client.enable("QRESYNC")
+        elif b"CONDSTORE" in self.capabilities:
+            client.enable("CONDSTORE")
+        self.client = client
+        return client
+
+    @property
+    def condstore(self) -> bool:
+        return b"CONDSTORE" in self.capabilities or b"QRESYNC" in self.capabilities
+
+    @property
+    def qresync(self) -> bool:
+        return b"QRESYNC" in self.capabilities
+
+    def run(self, *, folder_names: list[str] | None = None) -> SyncReport:
+        """Sync the account (or only `folder_names`); server problems are recorded on the account and re-raised."""
+        account = self.account
+        report = SyncReport()
+        try:
+            client = self._connect()
+            folders = self.folders_sync(client)
+            if folder_names is not None:
+                folders = [folder for folder in folders if folder.name in folder_names]
+            MailAccount.objects.filter(pk=account.pk).update(
+                sync_state=SyncState.SYNCING, sync_folders_total=len(folders), sync_folders_done=0
+            )
+            for done, folder in enumerate(folders, start=1):
+                report.folders.append(self.folder_sync(client, folder))
+                MailAccount.objects.filter(pk=account.pk).update(sync_folders_done=done)
+        except MailServerError as exc:
+            self._failed(exc)
+            raise
+        except (imaplib.IMAP4.error, OSError, EOFError) as exc:
+            # A dropped connection, a timeout, garbage from the server: a status, and the next run resumes.
+            problem = classify(exc, kind="IMAP", host=account.imap_host, port=account.imap_port)
+            self._failed(problem)
+            raise problem from exc
+        finally:
+            if self.client is not None:
+                imap_close(self.client)
+                self.client = None
+        account_status_set(account, AccountStatus.OK, "")
+        MailAccount.objects.filter(pk=account.pk).update(sync_state=SyncState.IDLE, last_synced_at=timezone.now())
+        return report
+
+    def _failed(self, problem: MailServerError) -> None:
+        account_status_set(self.account, problem.status, problem.message)
+        MailAccount.objects.filter(pk=self.account.pk).update(sync_state=SyncState.FAILED)
+
+    # --- folders ----------------------------------------------------------------------------------------------
+    def folders_sync(self, client: IMAPClient) -> list[MailFolder]:
+        """Follow the server's folder list: new ones are added, renamed ones (same UIDVALIDITY) renamed, gone ones
+        removed with their messages. Returns the folders to sync, inbox first."""
+        listed: dict[str, tuple[str, str]] = {}
+        for flags, delimiter, raw_name in client.list_folders():
+            lowered = {bytes(flag).lower() for flag in flags}
+            if lowered & SKIP_FLAGS:
+                continue
+            name = _folder_name(raw_name)
+            role: str = FolderRole.NONE
+            if name.upper() == "INBOX":
+                role = FolderRole.INBOX
+            else:
+                for flag in lowered:
+                    if flag in SPECIAL_USE_ROLES:
+                        role = SPECIAL_USE_ROLES[flag]
+                        break
+            listed[name] = (role, _folder_name(delimiter or b""))
+        existing = {folder.name: folder for folder in MailFolder.objects.filter(account=self.account)}
+        gone = {name: folder for name, folder in existing.items() if name not in listed}
+        for name, (role, delimiter) in listed.items():
+            folder = existing.get(name)
+            if folder is None and gone:
+                folder = self._renamed_from(client, name, gone)
+            if folder is None:
+                folder = MailFolder.objects.create(account=self.account, name=name, role=role, delimiter=delimiter)
+            elif folder.name != name or folder.role != role or folder.delimiter != delimiter:
+                folder.name, folder.role, folder.delimiter = name, role, delimiter
+                folder.save(update_fields=["name", "role", "delimiter"])
+            existing[name] = folder
+        for folder in gone.values():
+            self._folder_remove(folder)
+        folders = [folder for name, folder in existing.items() if name in listed]
+        return sorted(
+            folders,
+            key=lambda folder: (ROLE_ORDER.index(folder.role) if folder.role in ROLE_ORDER else 4, folder.name),
+        )
+
+    def _renamed_from(self, client: IMAPClient, name: str, gone: dict[str, MailFolder]) -> MailFolder | None:
+        candidates = [folder for folder in gone.values() if folder.uid_validity is not None]
+        if not candidates:
+            return None
+        status = client.folder_status(name, [b"UIDVALIDITY"])
+        uid_validity = int(status.get(b"UIDVALIDITY", 0))
+        for folder in candidates:
+            if folder.uid_validity == uid_validity:
+                del gone[folder.name]
+                return folder
+        return None
+
+    def _folder_remove(self, folder: MailFolder) -> None:
+        with transaction.atomic():
+            thread_ids = list(
+                MailMessage.objects.filter(folder=folder, thread__isnull=False).values_list("thread_id", flat=True)
+            )
+            folder.delete()
+            threads_recount(set(thread_ids))
+
+    # --- one folder -------------------------------------------------------------------------------------------
+    def folder_sync(self, client: IMAPClient, folder: MailFolder) -> FolderReport:
+        report = FolderReport(name=folder.name)
+        selected = client.select_folder(folder.name, readonly=True)
+        uid_validity = int(selected.get(b"UIDVALIDITY", 0))
+        uid_next = int(selected.get(b"UIDNEXT", 0)) or None
+        exists = int(selected.get(b"EXISTS", 0))
+        highest_modseq = int(selected[b"HIGHESTMODSEQ"]) if b"HIGHESTMODSEQ" in selected else None
+        vanished_take(client)
+        if folder.uid_validity is not None and folder.uid_validity != uid_validity:
+            report.uid_validity_changed = True
+            self._folder_reset(folder)
+        elif (
+            folder.uid_validity == uid_validity
+            and folder.uid_next == uid_next
+            and folder.server_message_count == exists
+            and (highest_modseq is None or folder.highest_modseq == highest_modseq)
+            and (highest_modseq is not None or not self.condstore)
+        ):
+            if highest_modseq is None:
+                # Without CONDSTORE flag changes leave no trace in the state: compare them all.
+                report.flags_changed = self._flags_full_diff(client, folder)
+            report.unchanged = report.flags_changed == 0
+            return report
+
+        complete = folder.uid_validity == uid_validity and folder.uid_next is not None
+        if complete and self.condstore and folder.highest_modseq is not None:
+            new_uids, removed = self._changes_condstore(client, folder, exists, report)
+        else:
+            new_uids, removed = self._changes_full(client, folder, report)
+        report.removed = messages_remove(folder=folder, uids=removed)
+        if new_uids:
+            MailAccount.objects.filter(pk=self.account.pk).update(
+                sync_messages_total=F("sync_messages_total") + len(new_uids)
+            )
+            report.added = self._messages_fetch(client, folder, sorted(new_uids, reverse=True))
+        MailFolder.objects.filter(pk=folder.pk).update(
+            uid_validity=uid_validity,
+            uid_next=uid_next,
+            highest_modseq=highest_modseq,
+            server_message_count=exists,
+            last_synced_at=timezone.now(),
+        )
+        folder.uid_validity, folder.uid_next, folder.highest_modseq = uid_validity, uid_next, highest_modseq
+        folder.server_message_count = exists
+        return report
+
+    def _folder_reset(self, folder: MailFolder) -> None:
+        """UIDVALIDITY changed: every stored UID of the folder is meaningless. Drop them (and the state) in one
+        transaction; the sync that follows fetches the folder again as new."""
+        with transaction.atomic():
+            thread_ids = set(
+                MailMessage.objects.filter(folder=folder, thread__isnull=False).values_list("thread_id", flat=True)
+            )
+            MailMessage.objects.filter(folder=folder).delete()
+            MailFolder.objects.filter(pk=folder.pk).update(
+                uid_validity=None, uid_next=None, highest_modseq=None, server_message_count=0
+            )
+            threads_recount(thread_ids)
+        folder.uid_validity = folder.uid_next = folder.highest_modseq = None
+        folder.server_message_count = 0
+
+    def _local_uids(self, folder: MailFolder) -> set[int]:
+        return set(MailMessage.objects.filter(folder=folder).values_list("uid", flat=True))
+
+    def _changes_full(self, client: IMAPClient, folder: MailFolder, report: FolderReport) -> tuple[set[int], set[int]]:
+        """First (or interrupted, or UIDVALIDITY-reset) sync of a folder: a diff of every UID."""
+        server_uids = uid_search_all(client)
+        local_uids = self._local_uids(folder)
+        known = local_uids & server_uids
+        if known:
+            report.flags_changed = self._flags_apply(
+                folder, uid_fetch(client, uid_set(sorted(known)), ["UID", "FLAGS"])
+            )
+        return server_uids - local_uids, local_uids - server_uids
+
+    def _changes_condstore(
+        self, client: IMAPClient, folder: MailFolder, exists: int, report: FolderReport
+    ) -> tuple[set[int], set[int]]:
+        if folder.uid_next is None or folder.highest_modseq is None:
+            raise ValueError("an incremental sync needs the folder's stored UIDNEXT and HIGHESTMODSEQ")
+        local_uids = self._local_uids(folder)
+        new_on_server = {uid for uid in client.search(["UID", f"{folder.uid_next}:*"]) if uid >= folder.uid_next}
+        modifiers = [f"CHANGEDSINCE {folder.highest_modseq}"]
+        if self.qresync:
+            modifiers.append("VANISHED")
+        changed = uid_fetch(client, f"1:{folder.uid_next - 1}", ["UID", "FLAGS", "MODSEQ"], modifiers)
+        report.flags_changed = self._flags_apply(folder, changed)
+        if self.qresync:
+            removed = vanished_take(client) & local_uids
+        else:
+            old_range_on_server = exists - len(new_on_server)
+            old_range_local = sum(1 for uid in local_uids if uid < folder.uid_next)
+            removed = set()
+            if old_range_on_server != old_range_local:
+                removed = local_uids - uid_search_all(client)
+        return new_on_server - local_uids, removed
+
+    def _flags_full_diff(self, client: IMAPClient, folder: MailFolder) -> int:
+        if not folder.server_message_count:
+            return 0
+        return self._flags_apply(folder, uid_fetch(client, "1:*", ["UID", "FLAGS"]))
+
+    def _flags_apply(self, folder: MailFolder, answers: dict[int, dict[bytes, Any]]) -> int:
+        """Store the server's flags where they differ; returns how many messages changed."""
+        if not answers:
+            return 0
+        server = {uid: _flags(values.get(b"FLAGS")) for uid, values in answers.items() if b"FLAGS" in values}
+        modseqs = {uid: _modseq(values) for uid, values in answers.items()}
+        local = dict(MailMessage.objects.filter(folder=folder, uid__in=list(server)).values_list("uid", "flags"))
+        changed = [uid for uid, flags in server.items() if uid in local and sorted(local[uid]) != flags]
+        if not changed:
+            return 0
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                UPDATE {MailMessage._meta.db_table} AS message
+                SET flags = CASE WHEN changed.flags = '' THEN ARRAY[]::varchar[]
+                                 ELSE string_to_array(changed.flags, ' ')::varchar[] END,
+                    is_read = %s = ANY(string_to_array(changed.flags, ' ')),
+                    is_flagged = %s = ANY(string_to_array(changed.flags, ' ')),
+                    modseq = COALESCE(changed.modseq, message.modseq)
+                FROM unnest(%s::bigint[], %s::text[], %s::bigint[]) AS changed(uid, flags, modseq)
+                WHERE message.folder_id = %s AND message.uid = changed.uid
+                """,  # noqa: S608 - the table name is ours; values are parameters
+                [
+                    "\\Seen",
+                    "\\Flagged",
+                    changed,
+                    [" ".join(server[uid]) for uid in changed],
+                    [modseqs.get(uid) for uid in changed],
+                    folder.pk,
+                ],
+            )
+        return len(changed)
+
+    # --- new messages -----------------------------------------------------------------------------------------
+    def _messages_fetch(self, client: IMAPClient, folder: MailFolder, uids_newest_first: list[int]) -> int:
+        sizes = {
+            uid: int(values.get(b"RFC822.SIZE", 0))
+            for uid, values in uid_fetch(client, uid_set(uids_newest_first), ["UID", "RFC822.SIZE"]).items()
+        }
+        uids = [uid for uid in uids_newest_first if uid in sizes]  # expunged meanwhile: gone, nothing to fetch
+        added = 0
+        pending: tuple[list[FetchedMessage], Future[list[ParsedMessage]] | list[ParsedMessage]] | None = None
+        for batch_uids in _batches(uids, self.batch_size):
+            fetched = self._batch_fetch(client, batch_uids, sizes)
+            parsing = self._parse_submit(fetched)
+            if pending is not None:
+                added += self._batch_store(folder, *pending)
+            pending = (fetched, parsing)
+        if pending is not None:
+            added += self._batch_store(folder, *pending)
+        return added
+
+    def _batch_fetch(self, client: IMAPClient, uids: list[int], sizes: dict[int, int]) -> list[FetchedMessage]:
+        meta = [*META_ITEMS, "MODSEQ"] if self.condstore else META_ITEMS
+        small = [uid for uid in uids if sizes[uid] <= self.size_limit]
+        large = [uid for uid in uids if sizes[uid] > self.size_limit]
+        answers: dict[int, tuple[dict[bytes, Any], bool]] = {}
+        if small:
+            for uid, values in uid_fetch(client, uid_set(small), [*meta, "BODY.PEEK[]"]).items():
+                answers[uid] = (values, False)
+        if large:
+            for uid, values in uid_fetch(client, uid_set(large), [*meta, "BODY.PEEK[HEADER]"]).items():
+                answers[uid] = (values, True)
+        fetched = []
+        for uid in uids:  # newest first, as asked
+            if uid not in answers:
+                continue
+            values, truncated = answers[uid]
+            raw = values.get(b"BODY[HEADER]" if truncated else b"BODY[]") or b""
+            fetched.append(
+                FetchedMessage(
+                    uid=uid,
+                    flags=_flags(values.get(b"FLAGS")),
+                    internal_date=_aware(values.get(b"INTERNALDATE")),
+                    size=int(values.get(b"RFC822.SIZE", len(raw))),
+                    modseq=_modseq(values),
+                    raw=bytes(raw),
+                    truncated=truncated,
+                )
+            )
+        return fetched
+
+    def _parse_submit(self, fetched: list[FetchedMessage]) -> Future[list[ParsedMessage]] | list[ParsedMessage]:
+        work = [(message.raw, message.truncated) for message in fetched]
+        if self.executor is None:
+            return messages_parse(work, str(self.blob_root))
+        return self.executor.submit(messages_parse, work, str(self.blob_root))
+
+    def _batch_store(
+        self,
+        folder: MailFolder,
+        fetched: list[FetchedMessage],
+        parsing: Future[list[ParsedMessage]] | list[ParsedMessage],
+    ) -> int:
+        parsed = parsing if isinstance(parsing, list) else parsing.result()
+        with transaction.atomic():
+            stored = messages_store(account=self.account, folder=folder, fetched=fetched, parsed=parsed)
+            MailAccount.objects.filter(pk=self.account.pk).update(sync_messages_done=F("sync_messages_done") + stored)
+        return stored
+
+
+def _modseq(values: dict[bytes, Any]) -> int | None:
+    modseq = values.get(b"MODSEQ")
+    if isinstance(modseq, tuple | list) and modseq:
+        return int(modseq[0])
+    if isinstance(modseq, int):
+        return modseq
+    return None
+
+
+def _batches(items: list[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+# --- storing (set-based SQL) ----------------------------------------------------------------------------------
+def thread_subject(subject: str) -> str:
+    return SUBJECT_PREFIX.sub("", subject).strip()
+
+
+def _participants(parsed: ParsedMessage) -> str:
+    people: list[Address] = [*([parsed.sender] if parsed.sender else []), *parsed.to, *parsed.cc, *parsed.bcc]
+    return " ".join(f"{person.name} {person.address}".strip() for person in people)[:20_000]
+
+
+def _address_json(addresses: list[Address]) -> list[dict[str, str]]:
+    return [{"name": address.name, "address": address.address} for address in addresses]
+
+
+def _thread_keys(parsed: ParsedMessage) -> list[str]:
+    keys = [*parsed.references, *([parsed.in_reply_to] if parsed.in_reply_to else [])]
+    if parsed.message_id:
+        keys.append(parsed.message_id)
+    return list(dict.fromkeys(key for key in keys if key))
+
+
+def threads_assign(*, account: MailAccount, parsed: list[ParsedMessage], dates: list[datetime]) -> list[int]:
+    """JWZ's id table in SQL: messages sharing any Message-ID (own, In-Reply-To, References) share a thread.
+    Returns a thread id per message; threads joined by a new message are merged."""
+    keys_per_message = [_thread_keys(message) for message in parsed]
+    all_keys = {key for keys in keys_per_message for key in keys}
+    known = dict(MailThreadKey.objects.filter(account=account, key__in=list(all_keys)).values_list("key", "thread_id"))
+    # Union-find over the batch: messages linked by a key, directly or through each other.
+    parent = list(range(len(parsed)))
+
+    def find(index: int) -> int:
+        while parent[index] != index:
+            parent[index] = parent[parent[index]]
+            index = parent[index]
+        return index
+
+    first_with_key: dict[str, int] = {}
+    for index, keys in enumerate(keys_per_message):
+        for key in keys:
+            if key in first_with_key:
+                parent[find(index)] = find(first_with_key[key])
+            else:
+                first_with_key[key] = index
+    groups: dict[int, list[int]] = {}
+    for index in range(len(parsed)):
+        groups.setdefault(find(index), []).append(index)
+    thread_of_group: dict[int, int] = {}
+    new_groups: list[int] = []
+    for root, members in groups.items():
+        existing = sorted({known[key] for index in members for key in keys_per_message[index] if key in known})
+        if not existing:
+            new_groups.append(root)
+            continue
+        target = existing[0]
+        if len(existing) > 1:
+            threads_merge(account=account, into=target, others=existing[1:])
+        thread_of_group[root] = target
+    if new_groups:
+        created = MailThread.objects.bulk_create(
+            [
+                MailThread(
+                    account=account,
+                    subject=thread_subject(parsed[min(groups[root], key=lambda i: dates[i])].subject)[:10_000],
+                )
+                for root in new_groups
+            ]
+        )
+        for root, thread in zip(new_groups, created, strict=True):
+            thread_of_group[root] = thread.pk
+    thread_ids = [thread_of_group[find(index)] for index in range(len(parsed))]
+    new_keys = {}
+    for index, keys in enumerate(keys_per_message):
+        for key in keys:
+            if key not in known:
+                new_keys[key] = thread_ids[index]
+    MailThreadKey.objects.bulk_create(
+        [MailThreadKey(account=account, key=key, thread_id=thread_id) for key, thread_id in new_keys.items()],
+        ignore_conflicts=True,
+    )
+    return thread_ids
+
+
+def threads_merge(*, account: MailAccount, into: int, others: list[int]) -> None:
+    MailMessage.objects.filter(account=account, thread_id__in=others).update(thread_id=into)
+    MailThreadKey.objects.filter(account=account, thread_id__in=others).update(thread_id=into)
+    MailThread.objects.filter(account=account, pk__in=others).delete()
+
+
+def threads_recount(thread_ids: set[int]) -> None:
+    """Message count and last date of these threads from their messages, in one statement; empty ones go."""
+    if not thread_ids:
+        return
+    thread_table, message_table = MailThread._meta.db_table, MailMessage._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE {thread_table} AS thread
+            SET message_count = counted.message_count, last_message_at = counted.last_message_at
+            FROM (
+                SELECT ids.id, count(message.id) AS message_count, max(message.internal_date) AS last_message_at
+                FROM unnest(%s::bigint[]) AS ids(id)
+                LEFT JOIN {message_table} AS message ON message.thread_id = ids.id
+                GROUP BY ids.id
+            ) AS counted
+            WHERE thread.id = counted.id
+            """,  # noqa: S608 - table names are ours
+            [sorted(thread_ids)],
+        )
+        key_table = MailThreadKey._meta.db_table
+        cursor.execute(
+            f"""
+            WITH empty AS (DELETE FROM {thread_table} WHERE id = ANY(%s) AND message_count = 0 RETURNING id)
+            DELETE FROM {key_table} WHERE thread_id IN (SELECT id FROM empty)
+            """,  # noqa: S608 - table names are ours
+            [sorted(thread_ids)],
+        )
+
+
+def messages_store(
+    *, account: MailAccount, folder: MailFolder, fetched: list[FetchedMessage], parsed: list[ParsedMessage]
+) -> int:
+    """Insert one batch: messages, their addresses and attachments, threads; call inside a transaction."""
+    if not fetched:
+        return 0
+    dates = [message.internal_date for message in fetched]
+    thread_ids = threads_assign(account=account, parsed=parsed, dates=dates)
+    rows = []
+    for message, info, thread_id in zip(fetched, parsed, thread_ids, strict=True):
+        sender = info.sender
+        rows.append(
+            MailMessage(
+                account=account,
+                folder=folder,
+                uid=message.uid,
+                thread_id=thread_id,
+                message_id=info.message_id,
+                in_reply_to=info.in_reply_to,
+                references=info.references,
+                subject=info.subject[:10_000],
+                from_name=sender.name if sender else "",
+                from_address=sender.address if sender else "",
+                to=_address_json(info.to),
+                cc=_address_json(info.cc),
+                bcc=_address_json(info.bcc),
+                reply_to=_address_json(info.reply_to),
+                participants=_participants(info),
+                sent_at=info.sent_at,
+                internal_date=message.internal_date,
+                size=message.size,
+                flags=message.flags,
+                is_read="\\Seen" in message.flags,
+                is_flagged="\\Flagged" in message.flags,
+                modseq=message.modseq,
+                snippet=info.snippet,
+                text_body=info.text_body,
+                html_body=info.html_body,
+                has_remote_images=info.has_remote_images,
+                has_attachments=any(not attachment.is_inline for attachment in info.attachments),
+                truncated=info.truncated,
+                parse_problems="\n".join(info.problems)[:10_000],
+                raw_sha256=info.raw_sha256,
+            )
+        )
+    created = MailMessage.objects.bulk_create(rows)
+    addresses = []
+    attachments = []
+    for row, info in zip(created, parsed, strict=True):
+        for role, people in (
+            (AddressRole.FROM, [info.sender] if info.sender else []),
+            (AddressRole.TO, info.to),
+            (AddressRole.CC, info.cc),
+            (AddressRole.BCC, info.bcc),
+            (AddressRole.REPLY_TO, info.reply_to),
+        ):
+            for person in people:
+                if person.address:
+                    addresses.append(
+                        MailMessageAddress(message=row, role=role, address=person.address, name=person.name)
+                    )
+        for attachment in info.attachments:
+            attachments.append(
+                MailAttachment(
+                    message=row,
+                    filename=attachment.filename,
+                    content_type=attachment.content_type,
+                    size=attachment.size,
+                    content_id=attachment.content_id,
+                    is_inline=attachment.is_inline,
+                    sha256=attachment.sha256,
+                )
+            )
+    MailMessageAddress.objects.bulk_create(addresses, batch_size=2000)
+    MailAttachment.objects.bulk_create(attachments, batch_size=2000)
+    threads_recount(set(thread_ids))
+    return len(created)
+
+
+def messages_remove(*, folder: MailFolder, uids: set[int]) -> int:
+    if not uids:
+        return 0
+    with transaction.atomic():
+        doomed = MailMessage.objects.filter(folder=folder, uid__in=sorted(uids))
+        thread_ids = set(doomed.exclude(thread__isnull=True).values_list("thread_id", flat=True))
+        _, per_model = doomed.delete()
+        threads_recount(thread_ids)
+    return per_model.get(MailMessage._meta.label, 0)
+
+
+def account_sync(
+    *, account: MailAccount, folder_names: list[str] | None = None, executor: Executor | None = None
+) -> SyncReport:
+    started = time.monotonic()
+    report = AccountSync(account, executor=executor).run(folder_names=folder_names)
+    logger.info(
+        "mail sync of account %s: +%s -%s flags %s in %.0f ms",
+        account.pk,
+        report.added,
+        report.removed,
+        report.flags_changed,
+        (time.monotonic() - started) * 1000,
+    )
+    return report

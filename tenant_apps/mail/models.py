@@ -1,0 +1,226 @@
+"""The team's mailboxes in the tenant schema: accounts, folders with their IMAP sync state, messages, threads."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import models
+from django.db.models.functions import Left
+from django.utils import timezone
+
+SEARCH_BODY_CHARS = 100_000
+
+
+class Security(models.TextChoices):
+    TLS = "tls", "TLS"
+    STARTTLS = "starttls", "STARTTLS"
+    # Plain text is refused for anything but a loopback server (checked by the service).
+    NONE = "none", "None (loopback only)"
+
+
+class AccountStatus(models.TextChoices):
+    OK = "ok", "OK"
+    AUTH_FAILED = "auth_failed", "Authentication failed"
+    UNREACHABLE = "unreachable", "Server unreachable"
+    TLS_ERROR = "tls_error", "TLS error"
+    PROTOCOL_ERROR = "protocol_error", "Protocol error"
+
+
+class SyncState(models.TextChoices):
+    IDLE = "idle", "Idle"
+    SYNCING = "syncing", "Syncing"
+    FAILED = "failed", "Failed"
+
+
+class FolderRole(models.TextChoices):
+    NONE = "", "None"
+    INBOX = "inbox", "Inbox"
+    SENT = "sent", "Sent"
+    DRAFTS = "drafts", "Drafts"
+    TRASH = "trash", "Trash"
+    JUNK = "junk", "Junk"
+    ARCHIVE = "archive", "Archive"
+    ALL = "all", "All mail"
+
+
+class MailAccount(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mail_accounts")
+    # A shared inbox (sales@): these users read it too; only the owner and admins change it.
+    shared_with = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="shared_mail_accounts", blank=True)
+    name = models.CharField(max_length=120)
+    email_address = models.EmailField(max_length=254)
+    provider = models.CharField(max_length=16, default="custom")
+    imap_host = models.CharField(max_length=253)
+    imap_port = models.PositiveIntegerField()
+    imap_security = models.CharField(max_length=8, choices=Security.choices)
+    smtp_host = models.CharField(max_length=253)
+    smtp_port = models.PositiveIntegerField()
+    smtp_security = models.CharField(max_length=8, choices=Security.choices)
+    username = models.CharField(max_length=254)
+    # Fernet token (tenant_apps.mail.crypto); the password itself is never stored nor returned.
+    password_encrypted = models.TextField()
+    is_active = models.BooleanField(default=True)
+    status = models.CharField(max_length=16, choices=AccountStatus.choices, default=AccountStatus.OK)
+    status_message = models.TextField(blank=True, default="")
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    sync_state = models.CharField(max_length=8, choices=SyncState.choices, default=SyncState.IDLE)
+    sync_folders_total = models.PositiveIntegerField(default=0)
+    sync_folders_done = models.PositiveIntegerField(default=0)
+    sync_messages_total = models.PositiveIntegerField(default=0)
+    sync_messages_done = models.PositiveIntegerField(default=0)
+    last_synced_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.email_address
+
+
+class MailFolder(models.Model):
+    account = models.ForeignKey(MailAccount, on_delete=models.CASCADE, related_name="folders")
+    name = models.CharField(max_length=1000)
+    delimiter = models.CharField(max_length=4, blank=True, default="")
+    role = models.CharField(max_length=8, choices=FolderRole.choices, blank=True, default="")
+    uid_validity = models.BigIntegerField(null=True, blank=True)
+    uid_next = models.BigIntegerField(null=True, blank=True)
+    highest_modseq = models.BigIntegerField(null=True, blank=True)
+    # EXISTS as the server last reported it; with UIDNEXT and HIGHESTMODSEQ it tells "nothing changed".
+    server_message_count = models.PositiveIntegerField(default=0)
+    last_synced_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["account", "name"], name="mail_folder_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MailThread(models.Model):
+    account = models.ForeignKey(MailAccount, on_delete=models.CASCADE, related_name="threads")
+    subject = models.TextField(blank=True, default="")
+    message_count = models.PositiveIntegerField(default=0)
+    last_message_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["account", "-last_message_at", "-id"], name="mail_thread_recent")]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class MailThreadKey(models.Model):
+    """Every Message-ID a thread's messages carry or refer to: the id table of JWZ threading, kept in SQL."""
+
+    account = models.ForeignKey(MailAccount, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=998)
+    thread = models.ForeignKey(MailThread, on_delete=models.CASCADE, related_name="keys")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "key"], name="mail_thread_key_unique")]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class MailMessage(models.Model):
+    account = models.ForeignKey(MailAccount, on_delete=models.CASCADE, related_name="messages")
+    folder = models.ForeignKey(MailFolder, on_delete=models.CASCADE, related_name="messages")
+    uid = models.BigIntegerField()
+    thread = models.ForeignKey(MailThread, on_delete=models.SET_NULL, null=True, blank=True, related_name="messages")
+    message_id = models.CharField(max_length=998, blank=True, default="")
+    in_reply_to = models.CharField(max_length=998, blank=True, default="")
+    references = ArrayField(models.CharField(max_length=998), default=list, blank=True)
+    subject = models.TextField(blank=True, default="")
+    from_name = models.TextField(blank=True, default="")
+    from_address = models.CharField(max_length=320, blank=True, default="")
+    to = models.JSONField(default=list, blank=True)
+    cc = models.JSONField(default=list, blank=True)
+    bcc = models.JSONField(default=list, blank=True)
+    reply_to = models.JSONField(default=list, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    internal_date = models.DateTimeField()
+    size = models.PositiveIntegerField(default=0)
+    flags = ArrayField(models.CharField(max_length=200), default=list, blank=True)
+    is_read = models.BooleanField(default=False)
+    is_flagged = models.BooleanField(default=False)
+    modseq = models.BigIntegerField(null=True, blank=True)
+    snippet = models.CharField(max_length=300, blank=True, default="")
+    text_body = models.TextField(blank=True, default="")
+    html_body = models.TextField(blank=True, default="")
+    has_remote_images = models.BooleanField(default=False)
+    has_attachments = models.BooleanField(default=False)
+    truncated = models.BooleanField(default=False)
+    parse_problems = models.TextField(blank=True, default="")
+    raw_sha256 = models.CharField(max_length=64, blank=True, default="")
+    # Names and addresses of everyone on the message, one string, for the search vector.
+    participants = models.TextField(blank=True, default="")
+    # Computed by PostgreSQL on insert, so indexing costs the sync no Python time. The body is capped: a
+    # tsvector holds at most 1 MB, and the start of a long mail is what people search for.
+    search_vector = models.GeneratedField(
+        expression=SearchVector("subject", config="simple", weight="A")
+        + SearchVector("participants", config="simple", weight="B")
+        + SearchVector(Left("text_body", SEARCH_BODY_CHARS), config="simple", weight="C"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [models.UniqueConstraint(fields=["folder", "uid"], name="mail_message_unique_uid")]
+        indexes = [
+            models.Index(fields=["folder", "-internal_date", "-id"], name="mail_message_folder_recent"),
+            models.Index(fields=["account", "-internal_date", "-id"], name="mail_message_account_recent"),
+            models.Index(fields=["thread", "internal_date"], name="mail_message_thread"),
+            models.Index(fields=["account", "message_id"], name="mail_message_msgid"),
+            models.Index(fields=["from_address"], name="mail_message_from"),
+            GinIndex(fields=["search_vector"], name="mail_message_search"),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class AddressRole(models.TextChoices):
+    FROM = "from", "From"
+    TO = "to", "To"
+    CC = "cc", "Cc"
+    BCC = "bcc", "Bcc"
+    REPLY_TO = "reply_to", "Reply-To"
+
+
+class MailMessageAddress(models.Model):
+    """Normalized addresses of a message, ready to be matched to the tenant's contacts."""
+
+    message = models.ForeignKey(MailMessage, on_delete=models.CASCADE, related_name="addresses")
+    role = models.CharField(max_length=8, choices=AddressRole.choices)
+    address = models.CharField(max_length=320)
+    name = models.TextField(blank=True, default="")
+
+    class Meta:
+        indexes = [models.Index(fields=["address"], name="mail_address_lookup")]
+
+    def __str__(self) -> str:
+        return self.address
+
+
+class MailAttachment(models.Model):
+    message = models.ForeignKey(MailMessage, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(max_length=1000, blank=True, default="")
+    content_type = models.CharField(max_length=255)
+    size = models.PositiveIntegerField()
+    content_id = models.CharField(max_length=998, blank=True, default="")
+    is_inline = models.BooleanField(default=False)
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.filename

@@ -1,0 +1,191 @@
+"""Shapes of the mail API. The password goes in, never out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from tenant_apps.mail.models import MailAccount, MailAttachment, MailFolder, MailMessage, MailThread, Security
+from tenant_apps.mail.presets import PROVIDER_CHOICES
+
+HOST_PATTERN = r"^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$"
+
+
+class MailAccountCreateSerializer(serializers.Serializer[None]):
+    name = serializers.CharField(max_length=120)
+    email_address = serializers.EmailField(max_length=254)
+    provider = serializers.ChoiceField(choices=PROVIDER_CHOICES, default="custom")
+    username = serializers.CharField(max_length=254)
+    password = serializers.CharField(max_length=1024, write_only=True, trim_whitespace=False)
+    imap_host = serializers.RegexField(HOST_PATTERN, max_length=253, required=False, default="")
+    imap_port = serializers.IntegerField(min_value=1, max_value=65535, required=False, allow_null=True, default=None)
+    imap_security = serializers.ChoiceField(choices=Security.choices, required=False, default="")
+    smtp_host = serializers.RegexField(HOST_PATTERN, max_length=253, required=False, default="")
+    smtp_port = serializers.IntegerField(min_value=1, max_value=65535, required=False, allow_null=True, default=None)
+    smtp_security = serializers.ChoiceField(choices=Security.choices, required=False, default="")
+
+
+class MailAccountUpdateSerializer(serializers.Serializer[None]):
+    name = serializers.CharField(max_length=120, required=False)
+    password = serializers.CharField(max_length=1024, write_only=True, required=False, trim_whitespace=False)
+    is_active = serializers.BooleanField(required=False)
+
+
+class MailAccountShareSerializer(serializers.Serializer[None]):
+    user_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), max_length=500, allow_empty=True
+    )
+
+
+class MailSyncProgressSerializer(serializers.Serializer[None]):
+    state = serializers.CharField(source="sync_state")
+    folders_total = serializers.IntegerField(source="sync_folders_total")
+    folders_done = serializers.IntegerField(source="sync_folders_done")
+    messages_total = serializers.IntegerField(source="sync_messages_total")
+    messages_done = serializers.IntegerField(source="sync_messages_done")
+    last_synced_at = serializers.DateTimeField(allow_null=True)
+
+
+class MailAccountSerializer(serializers.ModelSerializer[MailAccount]):
+    sync = MailSyncProgressSerializer(source="*", read_only=True)
+    shared_with = serializers.PrimaryKeyRelatedField[Any](many=True, read_only=True)
+
+    class Meta:
+        model = MailAccount
+        fields = [
+            "id",
+            "owner",
+            "shared_with",
+            "name",
+            "email_address",
+            "provider",
+            "imap_host",
+            "imap_port",
+            "imap_security",
+            "smtp_host",
+            "smtp_port",
+            "smtp_security",
+            "username",
+            "is_active",
+            "status",
+            "status_message",
+            "status_changed_at",
+            "sync",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class MailFolderSerializer(serializers.ModelSerializer[MailFolder]):
+    unread_count = serializers.IntegerField(read_only=True)
+    total_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = MailFolder
+        fields = ["id", "name", "role", "delimiter", "unread_count", "total_count", "last_synced_at"]
+        read_only_fields = fields
+
+
+class MailAddressSerializer(serializers.Serializer[None]):
+    name = serializers.CharField()
+    address = serializers.CharField()
+
+
+class MailMessageSerializer(serializers.ModelSerializer[MailMessage]):
+    to = MailAddressSerializer(many=True, read_only=True)
+    cc = MailAddressSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = MailMessage
+        fields = [
+            "id",
+            "account",
+            "folder",
+            "thread",
+            "uid",
+            "message_id",
+            "subject",
+            "from_name",
+            "from_address",
+            "to",
+            "cc",
+            "sent_at",
+            "internal_date",
+            "size",
+            "flags",
+            "is_read",
+            "is_flagged",
+            "has_attachments",
+            "snippet",
+            "truncated",
+        ]
+        read_only_fields = fields
+
+
+class MailAttachmentSerializer(serializers.ModelSerializer[MailAttachment]):
+    class Meta:
+        model = MailAttachment
+        fields = ["id", "filename", "content_type", "size", "content_id", "is_inline"]
+        read_only_fields = fields
+
+
+class MailMessageDetailSerializer(MailMessageSerializer):
+    bcc = MailAddressSerializer(many=True, read_only=True)
+    reply_to = MailAddressSerializer(many=True, read_only=True)
+    attachments = MailAttachmentSerializer(many=True, read_only=True)
+    html_body = serializers.SerializerMethodField()
+
+    class Meta(MailMessageSerializer.Meta):
+        fields = [
+            *MailMessageSerializer.Meta.fields,
+            "bcc",
+            "reply_to",
+            "in_reply_to",
+            "references",
+            "text_body",
+            "html_body",
+            "has_remote_images",
+            "attachments",
+            "parse_problems",
+        ]
+        read_only_fields = fields
+
+    def get_html_body(self, message: MailMessage) -> str:
+        override = self.context.get("html_body")
+        return str(override) if override is not None else message.html_body
+
+
+class MailMessageFlagsSerializer(serializers.Serializer[None]):
+    is_read = serializers.BooleanField(required=False)
+    is_flagged = serializers.BooleanField(required=False)
+
+
+class MailThreadSerializer(serializers.ModelSerializer[MailThread]):
+    class Meta:
+        model = MailThread
+        fields = ["id", "account", "subject", "message_count", "last_message_at"]
+        read_only_fields = fields
+
+
+class MailMessageListQuerySerializer(serializers.Serializer[None]):
+    folder = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+    thread = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+    unread = serializers.BooleanField(required=False, allow_null=True, default=None)
+    flagged = serializers.BooleanField(required=False, allow_null=True, default=None)
+    has_attachments = serializers.BooleanField(required=False, allow_null=True, default=None)
+    sender = serializers.CharField(max_length=320, required=False, default="")
+    since = serializers.DateTimeField(required=False)
+    until = serializers.DateTimeField(required=False)
+    q = serializers.CharField(max_length=500, required=False, default="")
+
+
+class MailPresetSerializer(serializers.Serializer[Any]):
+    key = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    imap_host = serializers.CharField()
+    imap_port = serializers.IntegerField()
+    imap_security = serializers.CharField()
+    smtp_host = serializers.CharField()
+    smtp_port = serializers.IntegerField()
+    smtp_security = serializers.CharField()

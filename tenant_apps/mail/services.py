@@ -1,0 +1,236 @@
+"""Writes of the mail app: accounts (credentials checked before saving), sharing, flags written back to the server."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from functools import partial
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from tenant_apps.accounts.models import User
+from tenant_apps.mail.crypto import secret_encrypt
+from tenant_apps.mail.imap.connection import MailServerError, ServerSettings, imap_close, imap_connect
+from tenant_apps.mail.imap.sync import account_server, account_status_set
+from tenant_apps.mail.models import AccountStatus, MailAccount, MailMessage, Security
+from tenant_apps.mail.presets import PRESETS
+from tenant_apps.mail.smtp.auth_check import smtp_login_check
+
+
+@dataclass(frozen=True)
+class AccountInput:
+    name: str
+    email_address: str
+    username: str
+    password: str
+    provider: str = "custom"
+    imap_host: str = ""
+    imap_port: int | None = None
+    imap_security: str = ""
+    smtp_host: str = ""
+    smtp_port: int | None = None
+    smtp_security: str = ""
+
+
+class CredentialsRefused(Exception):
+    """IMAP or SMTP refused the account; `problem` says which server and why."""
+
+    def __init__(self, problem: MailServerError) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() in {"localhost", "localhost.localdomain"}:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _servers(data: AccountInput) -> tuple[ServerSettings, ServerSettings]:
+    preset = PRESETS.get(data.provider)
+    imap_host = data.imap_host or (preset.imap_host if preset else "")
+    smtp_host = data.smtp_host or (preset.smtp_host if preset else "")
+    errors: dict[str, list[str]] = {}
+    if not imap_host:
+        errors["imap_host"] = ["Give the IMAP server, or choose a provider."]
+    if not smtp_host:
+        errors["smtp_host"] = ["Give the SMTP server, or choose a provider."]
+    imap = ServerSettings(
+        host=imap_host,
+        port=data.imap_port or (preset.imap_port if preset else 993),
+        security=data.imap_security or (preset.imap_security if preset else Security.TLS),
+        username=data.username,
+        password=data.password,
+    )
+    smtp = ServerSettings(
+        host=smtp_host,
+        port=data.smtp_port or (preset.smtp_port if preset else 465),
+        security=data.smtp_security or (preset.smtp_security if preset else Security.TLS),
+        username=data.username,
+        password=data.password,
+    )
+    for prefix, server in (("imap", imap), ("smtp", smtp)):
+        if server.host and server.security == Security.NONE and not is_loopback(server.host):
+            errors[f"{prefix}_security"] = ["Unencrypted connections are only allowed to a server on this machine."]
+    if errors:
+        raise ValidationError(errors)
+    return imap, smtp
+
+
+def credentials_check(*, imap: ServerSettings, smtp: ServerSettings) -> None:
+    """Log in to IMAP, then AUTH on SMTP; raises CredentialsRefused naming the server that refused."""
+    try:
+        client = imap_connect(imap)
+    except MailServerError as problem:
+        raise CredentialsRefused(problem) from None
+    imap_close(client)
+    try:
+        smtp_login_check(smtp)
+    except MailServerError as problem:
+        raise CredentialsRefused(problem) from None
+
+
+def _sync_enqueue(account_id: int) -> None:
+    from tenant_apps.mail.tasks import mail_account_sync
+
+    mail_account_sync.apply_async(kwargs={"account_id": account_id}, queue="mail")
+
+
+def mail_account_create(*, actor: User, data: AccountInput, check: bool = True) -> MailAccount:
+    imap, smtp = _servers(data)
+    if check:
+        credentials_check(imap=imap, smtp=smtp)
+    with transaction.atomic():
+        account = MailAccount.objects.create(
+            owner=actor,
+            name=data.name,
+            email_address=data.email_address.lower(),
+            provider=data.provider,
+            imap_host=imap.host,
+            imap_port=imap.port,
+            imap_security=imap.security,
+            smtp_host=smtp.host,
+            smtp_port=smtp.port,
+            smtp_security=smtp.security,
+            username=data.username,
+            password_encrypted=secret_encrypt(data.password),
+            status=AccountStatus.OK,
+        )
+        transaction.on_commit(partial(_sync_enqueue, account.pk))
+    return account
+
+
+def _can_manage(actor: User, account: MailAccount) -> bool:
+    return account.owner_id == actor.pk or actor.is_admin
+
+
+def mail_account_update(
+    *,
+    actor: User,
+    account: MailAccount,
+    name: str | None = None,
+    password: str | None = None,
+    is_active: bool | None = None,
+) -> MailAccount:
+    if not _can_manage(actor, account):
+        raise PermissionDenied("Only the account's owner and admins can change it.")
+    fields = []
+    if password is not None:
+        server = account_server(account)
+        imap = ServerSettings(server.host, server.port, server.security, account.username, password)
+        smtp = ServerSettings(account.smtp_host, account.smtp_port, account.smtp_security, account.username, password)
+        credentials_check(imap=imap, smtp=smtp)
+        account.password_encrypted = secret_encrypt(password)
+        account.status, account.status_message, account.status_changed_at = AccountStatus.OK, "", timezone.now()
+        fields += ["password_encrypted", "status", "status_message", "status_changed_at"]
+    if name is not None:
+        account.name = name
+        fields.append("name")
+    if is_active is not None:
+        account.is_active = is_active
+        fields.append("is_active")
+    if fields:
+        with transaction.atomic():
+            account.save(update_fields=fields)
+    return account
+
+
+def mail_account_delete(*, actor: User, account: MailAccount) -> None:
+    if not _can_manage(actor, account):
+        raise PermissionDenied("Only the account's owner and admins can delete it.")
+    with transaction.atomic():
+        account.delete()
+
+
+def mail_account_share(*, actor: User, account: MailAccount, user_ids: list[int]) -> MailAccount:
+    """Set who else reads this account (a shared inbox); only admins and owners of the tenant do this."""
+    if not actor.is_admin:
+        raise PermissionDenied("Only owners and admins can share a mail account.")
+    users = list(User.objects.filter(pk__in=user_ids, is_active=True))
+    if len(users) != len(set(user_ids)):
+        raise ValidationError({"user_ids": ["Every id must be an active user of this company."]})
+    with transaction.atomic():
+        account.shared_with.set(users)
+    return account
+
+
+def mail_account_test(*, actor: User, account: MailAccount) -> MailAccount:
+    """Check the stored credentials again and record the result as the account's status."""
+    server = account_server(account)
+    smtp = ServerSettings(account.smtp_host, account.smtp_port, account.smtp_security, server.username, server.password)
+    try:
+        credentials_check(imap=server, smtp=smtp)
+    except CredentialsRefused as refused:
+        account_status_set(account, refused.problem.status, refused.problem.message)
+        return account
+    account_status_set(account, AccountStatus.OK, "")
+    return account
+
+
+def mail_sync_request(*, actor: User, account: MailAccount) -> None:
+    transaction.on_commit(partial(_sync_enqueue, account.pk))
+
+
+def message_flags_set(
+    *, actor: User, message: MailMessage, read: bool | None = None, flagged: bool | None = None
+) -> MailMessage:
+    """Change \\Seen / \\Flagged on the server first, then here; a server that refuses changes nothing."""
+    changes = [(flag, wanted) for flag, wanted in (("\\Seen", read), ("\\Flagged", flagged)) if wanted is not None]
+    if not changes:
+        return message
+    folder = message.folder
+    account = message.account
+    client = imap_connect(account_server(account))
+    try:
+        selected = client.select_folder(folder.name)
+        if int(selected.get(b"UIDVALIDITY", 0)) != folder.uid_validity:
+            raise MailServerError(
+                AccountStatus.PROTOCOL_ERROR, f"The folder {folder.name} changed on the server; sync it again first."
+            )
+        for flag, wanted in changes:
+            if wanted:
+                client.add_flags([message.uid], [flag.encode()], silent=True)
+            else:
+                client.remove_flags([message.uid], [flag.encode()], silent=True)
+    except MailServerError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a server failure is a status, never a 500
+        from tenant_apps.mail.imap.connection import classify
+
+        raise classify(exc, kind="IMAP", host=account.imap_host, port=account.imap_port) from exc
+    finally:
+        imap_close(client)
+    flags = set(message.flags)
+    for flag, wanted in changes:
+        (flags.add if wanted else flags.discard)(flag)
+    message.flags = sorted(flags)
+    message.is_read = "\\Seen" in flags
+    message.is_flagged = "\\Flagged" in flags
+    with transaction.atomic():
+        message.save(update_fields=["flags", "is_read", "is_flagged"])
+    return message

@@ -1,0 +1,96 @@
+"""Celery tasks of the mail app (queue `mail`), run in the tenant's schema by tenant-schemas-celery.
+
+A sync is idempotent (it computes what is missing against what is stored) and never overlaps another sync of
+the same account: a Redis lock per tenant and account guards it. Server problems retry with backoff.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from typing import Any
+
+from celery import Task, shared_task
+from django.conf import settings
+from django_redis import get_redis_connection
+from django_tenants.utils import get_tenant_model, schema_context
+
+from tenant_apps.mail.imap.connection import MailServerError
+from tenant_apps.mail.imap.sync import account_sync
+from tenant_apps.mail.models import AccountStatus, MailAccount
+from tenants.db import connection
+
+logger = logging.getLogger(__name__)
+
+LOCKED = "locked"
+DONE = "done"
+GONE = "gone"
+
+
+def account_lock(account_id: int) -> Any:
+    """The lock that keeps two syncs of one account apart (held at most MAIL_SYNC_LOCK_SECONDS)."""
+    name = f"{settings.CACHES['default']['KEY_PREFIX']}:mail-sync:{connection.schema_name}:{account_id}"
+    return get_redis_connection("default").lock(name, timeout=int(settings.MAIL_SYNC_LOCK_SECONDS), blocking=False)
+
+
+def account_sync_locked(account_id: int, folder_names: list[str] | None = None) -> str:
+    account = MailAccount.objects.filter(pk=account_id, is_active=True).first()
+    if account is None:
+        return GONE
+    lock = account_lock(account_id)
+    if not lock.acquire(blocking=False):
+        return LOCKED
+    try:
+        account_sync(account=account, folder_names=folder_names)
+    finally:
+        try:
+            lock.release()
+        except Exception:  # noqa: BLE001 - expired meanwhile; nothing to release
+            logger.warning("mail sync lock of account %s expired before release", account_id)
+    return DONE
+
+
+@shared_task(
+    name="mail.account_sync",
+    bind=True,
+    acks_late=True,
+    autoretry_for=(MailServerError,),
+    retry_backoff=30,
+    retry_backoff_max=30 * 60,
+    retry_jitter=True,
+    max_retries=8,
+)
+def mail_account_sync(self: Task, *, account_id: int, folder_names: list[str] | None = None) -> str:
+    result = account_sync_locked(account_id, folder_names)
+    if result == LOCKED:
+        logger.info("account %s is being synced already; skipping", account_id)
+    return result
+
+
+@shared_task(name="mail.tenant_sync_fanout", acks_late=True)
+def mail_tenant_sync_fanout() -> int:
+    """Queue a sync of every active account of this tenant, spread over the interval (jitter)."""
+    spread = int(settings.MAIL_SYNC_INTERVAL_SECONDS)
+    account_ids = list(
+        MailAccount.objects.filter(is_active=True)
+        .exclude(status=AccountStatus.AUTH_FAILED)
+        .values_list("pk", flat=True)
+    )
+    for account_id in account_ids:
+        mail_account_sync.apply_async(kwargs={"account_id": account_id}, countdown=random.uniform(0, spread))
+    return len(account_ids)
+
+
+@shared_task(name="mail.sync_fanout", acks_late=True)
+def mail_sync_fanout() -> int:
+    """Beat's entry: one fan-out task per tenant, each started at a random moment within the interval."""
+    spread = int(settings.MAIL_SYNC_INTERVAL_SECONDS)
+    tenants = get_tenant_model().objects.exclude(schema_name=settings.PUBLIC_SCHEMA_NAME)
+    count = 0
+    for tenant in tenants.only("schema_name"):
+        if tenant.schema_name.startswith(("__", "_")):
+            continue
+        with schema_context(tenant.schema_name):
+            mail_tenant_sync_fanout.apply_async(countdown=random.uniform(0, spread / 2))
+        count += 1
+    return count

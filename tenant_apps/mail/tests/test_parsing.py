@@ -1,0 +1,59 @@
+"""A corpus of hard messages: every one is parsed without an exception, and what can be read is read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tenant_apps.mail.parsing.mime import message_parse
+
+NESTED = (
+    b"From: a@example.org\r\nSubject: Fwd: inner\r\nMIME-Version: 1.0\r\n"
+    b"Content-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nsee below\r\n"
+    b"--B\r\nContent-Type: message/rfc822\r\n\r\nFrom: b@example.org\r\nSubject: inner\r\n\r\ninner body\r\n--B--\r\n"
+)
+CORPUS = {
+    "rfc2047_subject": b"From: =?utf-8?q?J=C3=BCrgen?= <j@example.de>\r\nSubject: =?iso-8859-1?q?Gr=FC=DFe?=\r\n\r\nx",
+    "latin1_body": b"From: a@b.c\r\nContent-Type: text/plain; charset=iso-8859-1\r\n\r\nca\xe7a\r\n",
+    "unknown_charset": b"From: a@b.c\r\nContent-Type: text/plain; charset=x-klingon\r\n\r\nqapla\r\n",
+    "eight_bit_header": b"From: J\xfcrgen <j@example.de>\r\nSubject: Gr\xfc\xdfe \xff\r\n\r\nx",
+    "no_date_no_id": b"Subject: bare\r\n\r\nbody",
+    "bad_date": b"Date: yesterday-ish\r\nSubject: s\r\n\r\nbody",
+    "broken_boundary": b"Content-Type: multipart/mixed; boundary=NOPE\r\n\r\n--OTHER\r\nhalf",
+    "bad_base64": b"Content-Type: application/pdf; name=x.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!@@@",
+    "nul_bytes": b"Subject: nul\x00here\r\n\r\nbody\x00with nul",
+    "huge_header": b"Subject: " + b"A" * 200_000 + b"\r\nReferences: " + b"<r@x> " * 5000 + b"\r\n\r\nbody",
+    "garbage": bytes(range(256)) * 40,
+    "empty": b"",
+    "bad_address": b'From: <<<@@@>>>, "unterminated\r\nTo: ;;;,,,\r\n\r\nx',
+    "hostile_filename": b"Content-Type: multipart/mixed; boundary=Q\r\n\r\n--Q\r\nContent-Type: text/html\r\n"
+    b'Content-Disposition: attachment; filename="../../etc/passwd\x00.html"\r\n\r\n<script>x</script>\r\n--Q--',
+    "nested_rfc822": NESTED,
+}
+
+
+@pytest.mark.parametrize("name", sorted(CORPUS))
+def test_hard_messages_are_parsed_without_raising(name: str, tmp_path: Path):
+    parsed = message_parse(CORPUS[name], blob_root=tmp_path)
+    # the raw bytes are always kept
+    assert (tmp_path / parsed.raw_sha256[:2] / parsed.raw_sha256).read_bytes() == CORPUS[name]
+    assert "\x00" not in parsed.subject + parsed.text_body
+
+
+def test_what_can_be_read_is_read(tmp_path: Path):
+    assert message_parse(CORPUS["rfc2047_subject"], blob_root=None).subject == "Grüße"
+    assert message_parse(CORPUS["rfc2047_subject"], blob_root=None).sender.name == "Jürgen"  # type: ignore[union-attr]
+    assert message_parse(CORPUS["latin1_body"], blob_root=None).text_body == "caça\r\n"
+    assert message_parse(CORPUS["no_date_no_id"], blob_root=None).sent_at is None
+    nested = message_parse(NESTED, blob_root=tmp_path)
+    assert nested.text_body == "see below"
+    assert [(item.filename, item.content_type) for item in nested.attachments] == [("message.eml", "message/rfc822")]
+    hostile = message_parse(CORPUS["hostile_filename"], blob_root=tmp_path)
+    assert [item.filename for item in hostile.attachments] == ["../../etc/passwd.html"]
+    assert len(message_parse(CORPUS["huge_header"], blob_root=None).references) == 100
+
+
+def test_headers_only_when_truncated():
+    parsed = message_parse(b"Subject: big\r\nMessage-ID: <big@x>\r\n\r\n", blob_root=None, truncated=True)
+    assert (parsed.subject, parsed.message_id, parsed.truncated, parsed.text_body) == ("big", "big@x", True, "")

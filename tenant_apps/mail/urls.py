@@ -1,0 +1,21 @@
+"""Routes of the mail API, mounted under /api/mail/ on every company host."""
+
+from django.urls import path
+
+from tenant_apps.mail import api
+
+urlpatterns = [
+    path("presets", api.PresetListView.as_view(), name="mail-presets"),
+    path("accounts", api.AccountListView.as_view(), name="mail-account-list"),
+    path("accounts/<int:account_id>", api.AccountDetailView.as_view(), name="mail-account-detail"),
+    path("accounts/<int:account_id>/test", api.AccountTestView.as_view(), name="mail-account-test"),
+    path("accounts/<int:account_id>/sync", api.AccountSyncView.as_view(), name="mail-account-sync"),
+    path("accounts/<int:account_id>/share", api.AccountShareView.as_view(), name="mail-account-share"),
+    path("accounts/<int:account_id>/folders", api.FolderListView.as_view(), name="mail-folder-list"),
+    path("accounts/<int:account_id>/threads", api.ThreadListView.as_view(), name="mail-thread-list"),
+    path("accounts/<int:account_id>/messages", api.MessageListView.as_view(), name="mail-message-list"),
+    path("messages/<int:message_id>", api.MessageDetailView.as_view(), name="mail-message-detail"),
+    path("messages/<int:message_id>/raw", api.MessageRawView.as_view(), name="mail-message-raw"),
+    path("messages/<int:message_id>/attachments", api.AttachmentListView.as_view(), name="mail-attachment-list"),
+    path("attachments/<int:attachment_id>", api.AttachmentDownloadView.as_view(), name="mail-attachment-download"),
+]
