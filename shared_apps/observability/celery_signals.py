@@ -5,6 +5,7 @@ The request id travels in a message header set when the task is published from i
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any
 
@@ -46,7 +47,15 @@ def _failure(sender: Any = None, **_: Any) -> None:
     metrics.celery_task_failures.labels(task=getattr(sender, "name", "unknown")).inc()
 
 
+def _worker_init(**_: Any) -> None:
+    # Runs in the worker's main process before the pool forks: children write to the multiprocess directory.
+    port = os.environ.get("CELERY_METRICS_PORT", "")
+    if port:
+        metrics.metrics_server_start(int(port))
+
+
 def connect() -> None:
+    signals.worker_init.connect(_worker_init, weak=False, dispatch_uid="atrium-obs-worker-init")
     signals.before_task_publish.connect(_publish, weak=False, dispatch_uid="atrium-obs-publish")
     signals.task_prerun.connect(_prerun, weak=False, dispatch_uid="atrium-obs-prerun")
     signals.task_postrun.connect(_postrun, weak=False, dispatch_uid="atrium-obs-postrun")

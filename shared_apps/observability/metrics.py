@@ -7,6 +7,8 @@ its values to files in that directory and /metrics adds them up; without it the 
 from __future__ import annotations
 
 import os
+import shutil
+from pathlib import Path
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest, multiprocess
 from prometheus_client.registry import REGISTRY
@@ -42,6 +44,27 @@ mail_sync_lag = Gauge(
 
 def multiprocess_dir() -> str:
     return os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
+
+
+def metrics_server_start(port: int, *, fresh: bool = True) -> None:
+    """Serve /metrics of this process and its children on `port` (Celery workers, the IDLE listener).
+
+    Those processes have no Django web server; Prometheus scrapes them on the internal network. `fresh`
+    empties the multiprocess directory first, so a restarted process does not add its predecessor's counts.
+    """
+    from prometheus_client import start_http_server
+
+    directory = multiprocess_dir()
+    if directory:
+        path = Path(directory)
+        if fresh and path.exists():
+            shutil.rmtree(path)
+        path.mkdir(parents=True, exist_ok=True)
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        start_http_server(port, registry=registry)
+    else:
+        start_http_server(port)
 
 
 def metrics_exposition() -> bytes:

@@ -122,6 +122,28 @@ def test_metrics_do_not_exist_without_a_token(public_client, settings):
 def test_metrics_are_not_served_on_a_tenant_host(acme_client, settings):
     settings.METRICS_TOKEN = "metrics-token-for-tests"
 
-    response = acme_client.get("/metrics", HTTP_AUTHORIZATION="Bearer metrics-token-for-tests")
+    response = acme_client.get("/metrics", HTTP_AUTHORIZATION="Bearer metrics-token-for-tests", follow=True)
 
-    assert response.status_code == 404
+    # Whatever a company's host answers there (its pages), it is never the metrics exposition.
+    assert not response.get("Content-Type", "").startswith("text/plain; version=")
+    assert b"atrium_http_requests_total" not in b"".join(
+        response.streaming_content if response.streaming else [response.content]
+    )
+
+
+def test_a_worker_process_serves_its_own_metrics(tmp_path, monkeypatch):
+    import socket
+    import urllib.request
+
+    from shared_apps.observability import metrics
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", "")
+    metrics.celery_tasks.labels(task="tests.exported", outcome="success").inc()
+
+    metrics.metrics_server_start(port)
+    body = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode()  # noqa: S310
+
+    assert 'atrium_celery_tasks_total{outcome="success",task="tests.exported"}' in body
