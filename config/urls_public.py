@@ -3,14 +3,12 @@
 from django.urls import include, path
 
 from config.urls_common import common_urlpatterns, handler400, handler403, handler404, handler500
-from shared_apps.observability.views import metrics_view
 
 urlpatterns = [
     *common_urlpatterns("config.urls_public"),
     path("api/", include("tenants.urls")),
     path("api/", include("shared_apps.signup.urls_public")),
     path("api/", include("shared_apps.billing.urls_public")),
-    path("metrics", metrics_view, name="metrics"),
     path("", include("shared_apps.frontend.urls")),
 ]
 

@@ -13,10 +13,12 @@ from django.http import HttpRequest, HttpResponse
 
 from shared_apps.observability import metrics
 from shared_apps.observability.context import context_begin, request_id_accept
+from shared_apps.observability.views import metrics_view
 
 access_logger = logging.getLogger("atrium.access")
 
 REQUEST_ID_HEADER = "X-Request-ID"
+METRICS_PATH = "/metrics"
 
 
 def request_route(request: HttpRequest) -> str:
@@ -36,6 +38,10 @@ class RequestObservabilityMiddleware:
         # Not ended when the response leaves: Django logs the request's 4xx/5xx warning after the middleware
         # chain returns, and that line belongs to the request too. The next request replaces the context.
         context = context_begin(request_id=request_id, request=request)
+        if request.path == METRICS_PATH:
+            # Before host routing: Prometheus scrapes each web container by its address (web:8000), which is
+            # no company's host. The token guards it; nginx never passes /metrics from outside.
+            return metrics_view(request)
         started = time.perf_counter()
         response = self.get_response(request)
         duration = time.perf_counter() - started

@@ -1,4 +1,6 @@
-"""/metrics for Prometheus, behind a bearer token (METRICS_TOKEN); unset token: the endpoint does not exist."""
+"""/metrics for Prometheus, behind a bearer token (METRICS_TOKEN); unset token: the endpoint does not exist.
+
+Answered by RequestObservabilityMiddleware on any host, before tenant routing."""
 
 from __future__ import annotations
 
