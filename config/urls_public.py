@@ -3,12 +3,15 @@
 from django.urls import include, path
 
 from config.urls_common import common_urlpatterns, handler400, handler403, handler404, handler500
+from shared_apps.platform_admin.site import platform_admin_site
 
 urlpatterns = [
     *common_urlpatterns("config.urls_public"),
     path("api/", include("tenants.urls")),
     path("api/", include("shared_apps.signup.urls_public")),
     path("api/", include("shared_apps.billing.urls_public")),
+    # Platform staff only; never in the tenant URLconf.
+    path("admin/", platform_admin_site.urls),
     path("", include("shared_apps.frontend.urls")),
 ]
 

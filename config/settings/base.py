@@ -38,8 +38,13 @@ SHARED_APPS = [
     "shared_apps.observability",
     "shared_apps.operations",
     "shared_apps.frontend",
-    # Platform staff sign in on the public host, so the user tables exist there too.
+    # The user model's tables exist in public too (auth and sessions refer to them); nobody signs in with them
+    # there: platform staff are platform_admin.PlatformStaff (docs/decisions/0004-platform-admin.md).
     "tenant_apps.accounts",
+    # Django's admin for platform staff, on the public host only (config/urls_public.py).
+    "django.contrib.admin",
+    "django.contrib.messages",
+    "shared_apps.platform_admin",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -75,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     # After routing and authentication: refuses writes while a company is read-only (billing, suspension).
     "shared_apps.billing.middleware.TenantReadOnlyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -85,7 +91,13 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [],
         "APP_DIRS": True,
-        "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
     }
 ]
 
@@ -110,7 +122,11 @@ CACHES = {
 }
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["tenant_apps.accounts.backends.EmailBackend"]
+# A company's people sign in with EmailBackend (`email=`); platform staff with PlatformStaffBackend (`staff_email=`).
+AUTHENTICATION_BACKENDS = [
+    "tenant_apps.accounts.backends.EmailBackend",
+    "shared_apps.platform_admin.backends.PlatformStaffBackend",
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
