@@ -1,0 +1,9 @@
+export const queryKeys = {
+  me: ["me"] as const,
+  settings: ["settings"] as const,
+  users: ["users"] as const,
+  invitations: ["invitations"] as const,
+  tokens: ["tokens"] as const,
+  billing: ["billing"] as const,
+  plans: ["plans"] as const,
+};

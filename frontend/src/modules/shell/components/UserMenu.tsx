@@ -1,0 +1,65 @@
+"use client";
+
+import { useEffect, useId, useRef, useState } from "react";
+
+import type { Me } from "@/api/schemas";
+import { errorMessage } from "@/api/errors";
+
+import { useLogout } from "../../auth/hooks/useAuthActions";
+
+export function UserMenu({ me }: { me: Me }) {
+  const [open, setOpen] = useState(false);
+  const menuId = useId();
+  const container = useRef<HTMLDivElement>(null);
+  const logout = useLogout();
+  const label = me.full_name || me.email;
+
+  useEffect(() => {
+    if (!open) return;
+    const close = (event: MouseEvent | KeyboardEvent) => {
+      if (event instanceof KeyboardEvent ? event.key === "Escape" : !container.current?.contains(event.target as Node)) setOpen(false);
+    };
+    document.addEventListener("mousedown", close);
+    document.addEventListener("keydown", close);
+    return () => {
+      document.removeEventListener("mousedown", close);
+      document.removeEventListener("keydown", close);
+    };
+  }, [open]);
+
+  return (
+    <div className="relative" ref={container}>
+      <button
+        type="button"
+        aria-haspopup="menu"
+        aria-expanded={open}
+        aria-controls={menuId}
+        onClick={() => setOpen((value) => !value)}
+        className="flex items-center gap-2 rounded-full p-1 pr-3 text-sm font-medium text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600"
+      >
+        <span aria-hidden="true" className="flex h-8 w-8 items-center justify-center rounded-full bg-slate-800 text-xs font-semibold text-white">
+          {label.charAt(0).toUpperCase()}
+        </span>
+        <span className="hidden max-w-40 truncate sm:inline">{label}</span>
+        <span className="sr-only">Account menu</span>
+      </button>
+      {open ? (
+        <div id={menuId} role="menu" className="absolute right-0 z-20 mt-2 w-64 rounded-xl border border-slate-200 bg-white p-1.5 shadow-lg">
+          <div className="px-3 py-2">
+            <p className="truncate text-sm font-medium text-slate-900">{me.full_name || "Signed in"}</p>
+            <p className="truncate text-sm text-slate-500">{me.email}</p>
+            <p className="mt-1 text-xs capitalize text-slate-500">{me.role}</p>
+          </div>
+          <div className="my-1 border-t border-slate-100" />
+          <button role="menuitem" type="button" className="w-full rounded-lg px-3 py-2 text-left text-sm text-slate-700 hover:bg-slate-100" onClick={() => logout.mutate(false)}>
+            Sign out
+          </button>
+          <button role="menuitem" type="button" className="w-full rounded-lg px-3 py-2 text-left text-sm text-slate-700 hover:bg-slate-100" onClick={() => logout.mutate(true)}>
+            Sign out everywhere
+          </button>
+          {logout.isError ? <p className="px-3 py-2 text-sm text-red-700">{errorMessage(logout.error)}</p> : null}
+        </div>
+      ) : null}
+    </div>
+  );
+}
