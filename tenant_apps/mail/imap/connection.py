@@ -48,6 +48,11 @@ def classify(exc: BaseException, *, kind: str, host: str, port: int) -> MailServ
     where = f"{kind} server {host}:{port}"
     if isinstance(exc, MailServerError):
         return exc
+    if isinstance(exc, LoginError) and isinstance(exc.__context__, imaplib.IMAP4.abort | OSError):
+        # imapclient reports a connection lost during LOGIN as a LoginError; the password was not refused.
+        return MailServerError(
+            AccountStatus.UNREACHABLE, f"The {where} dropped the connection during login: {_words(exc.__context__)}"
+        )
     if isinstance(exc, LoginError):
         return MailServerError(AccountStatus.AUTH_FAILED, f"The {where} refused the login: {_words(exc)}")
     if isinstance(exc, ssl.SSLError | ssl.CertificateError):
