@@ -246,6 +246,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "refill-spare-schemas": {"task": "tenants.spare_pool_refill", "schedule": 60.0, "options": {"queue": "default"}},
     "mail-sync-fanout": {"task": "mail.sync_fanout", "schedule": 300.0, "options": {"queue": "mail"}},
+    # Companies whose owner never confirmed the email (public schema, no tenant).
+    "delete-unverified-signups": {
+        "task": "signup.unverified_signups_delete",
+        "schedule": 3600.0,
+        "options": {"queue": "default"},
+    },
 }
 
 # json (production): one JSON object per line; plain: for reading in a terminal. Both carry the request id,
@@ -267,6 +273,11 @@ SIGNUP_RATE_LIMIT_WINDOW_SECONDS = env_int("SIGNUP_RATE_LIMIT_WINDOW_SECONDS", 6
 SIGNUP_RATE_LIMIT_PER_IP = env_int("SIGNUP_RATE_LIMIT_PER_IP", 10)
 SIGNUP_RATE_LIMIT_PER_EMAIL = env_int("SIGNUP_RATE_LIMIT_PER_EMAIL", 5)
 SIGNUP_VERIFY_RATE_LIMIT_PER_IP = env_int("SIGNUP_VERIFY_RATE_LIMIT_PER_IP", 30)
+# New verification links asked for (POST /api/signup/resend) per client IP and per email, within the window.
+SIGNUP_RESEND_RATE_LIMIT_PER_IP = env_int("SIGNUP_RESEND_RATE_LIMIT_PER_IP", 10)
+SIGNUP_RESEND_RATE_LIMIT_PER_EMAIL = env_int("SIGNUP_RESEND_RATE_LIMIT_PER_EMAIL", 3)
+# A company made by signup whose owner has not confirmed the email after this long is deleted.
+SIGNUP_UNVERIFIED_MAX_AGE_HOURS = env_int("SIGNUP_UNVERIFIED_MAX_AGE_HOURS", 48)
 # Subdomain availability checks per client IP per minute (the form asks as the user types).
 SUBDOMAIN_CHECK_RATE_LIMIT_PER_MINUTE = env_int("SUBDOMAIN_CHECK_RATE_LIMIT_PER_MINUTE", 120)
 SIGNUP_VERIFICATION_MAX_AGE_SECONDS = env_int("SIGNUP_VERIFICATION_MAX_AGE_SECONDS", 2 * 24 * 60 * 60)

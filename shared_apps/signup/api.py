@@ -14,6 +14,8 @@ from rest_framework.views import APIView
 from shared_apps.common.ratelimit import RateLimitExceeded
 from shared_apps.signup import services
 from shared_apps.signup.serializers import (
+    ResendAcceptedSerializer,
+    ResendSerializer,
     SignupCreatedSerializer,
     SignupSerializer,
     TokenSerializer,
@@ -98,6 +100,31 @@ class SignupVerifyView(APIView):
             "login_token_expires_at": issued.expires_at,
         }
         return Response(VerifiedSerializer(body).data)
+
+
+RESENT = "If a company is waiting for this address to be confirmed, a new link is on its way; older links stop working."
+
+
+class SignupResendView(APIView):
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        tags=["signup"],
+        request=ResendSerializer,
+        responses={202: ResendAcceptedSerializer},
+        summary="Email a new verification link; the answer is the same whether or not the address signed up",
+    )
+    def post(self, request: Request) -> Response:
+        serializer = ResendSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            services.signup_verification_resend(
+                client_ip=client_ip(request._request), email=serializer.validated_data["email"]
+            )
+        except RateLimitExceeded as exc:
+            raise RateLimited(wait=exc.retry_after_seconds, detail=TOO_MANY) from None
+        return Response(ResendAcceptedSerializer({"message": RESENT}).data, status=status.HTTP_202_ACCEPTED)
 
 
 class LoginHandoffView(AnonymousAPIView):

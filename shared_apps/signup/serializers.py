@@ -27,3 +27,11 @@ class VerifiedSerializer(serializers.Serializer):
     login_url = serializers.CharField(help_text="Send the browser here; the company's host redeems the token")
     login_token = serializers.CharField()
     login_token_expires_at = serializers.DateTimeField()
+
+
+class ResendSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+
+
+class ResendAcceptedSerializer(serializers.Serializer):
+    message = serializers.CharField()

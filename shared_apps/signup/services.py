@@ -21,7 +21,7 @@ from shared_apps.billing.services import billing_account_open
 from shared_apps.common.ratelimit import rate_limit_hit
 from shared_apps.signup.disposable import disposable_check
 from shared_apps.signup.models import LoginHandoff, Signup
-from shared_apps.signup.tasks import send_verification_email
+from shared_apps.signup.tasks import resend_verification_email, send_verification_email
 from shared_apps.signup.tokens import (
     InvalidVerificationToken,
     new_nonce,
@@ -104,6 +104,18 @@ def company_signup(
             {FIELD_NAMES.get(field, field): messages for field, messages in exc.message_dict.items()}
         ) from None
     return signup
+
+
+def signup_verification_resend(*, client_ip: str, email: str) -> None:
+    """Queue a new verification link for `email`'s unconfirmed companies, if any.
+
+    Throttled per client IP and per email (RateLimitExceeded). Whether anything is sent is decided by the task,
+    so the answer is the same, and as fast, for an address nobody signed up with.
+    """
+    email = User.objects.normalize_email(email.strip()).lower()
+    _rate_limit("signup-resend-ip", client_ip, "SIGNUP_RESEND_RATE_LIMIT_PER_IP")
+    _rate_limit("signup-resend-email", email, "SIGNUP_RESEND_RATE_LIMIT_PER_EMAIL")
+    transaction.on_commit(partial(resend_verification_email.delay, email=email))
 
 
 @dataclass(frozen=True)

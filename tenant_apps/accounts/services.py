@@ -24,6 +24,8 @@ from django.utils.http import urlsafe_base64_decode
 from rest_framework.exceptions import NotFound, PermissionDenied
 
 from shared_apps.billing.selectors import plan_limit_ensure
+from shared_apps.signup.exceptions import EmailUnverified
+from shared_apps.signup.selectors import owner_email_unverified
 from tenant_apps.accounts import ratelimit
 from tenant_apps.accounts.authentication import TOKEN_PREFIX, token_hash
 from tenant_apps.accounts.currencies import CURRENCY_CODES
@@ -72,6 +74,10 @@ def session_login(*, request: HttpRequest, email: str, password: str) -> User:
     if not isinstance(user, User):
         ratelimit.login_failure_record(schema_name=schema_name, email=email, ip=ip)
         raise InvalidCredentials()
+    tenant = getattr(request, "tenant", None)
+    # Only after the password matched, so the answer tells nothing about an address to someone without it.
+    if tenant is not None and owner_email_unverified(tenant_id=tenant.pk, user_id=user.pk):
+        raise EmailUnverified()
     with transaction.atomic():
         login(request, user)  # a new session key: no session fixation
     ratelimit.login_success_record(schema_name=schema_name, email=email)
@@ -204,6 +210,10 @@ def user_update(
             if not other_owners.exists():
                 field = "role" if role_changes else "is_active"
                 raise ValidationError({field: ["The company must keep at least one active owner."]})
+
+        if is_active is True and not target.is_active:
+            # Coming back takes a seat like a new person would.
+            _user_limit_ensure(replacing_email=target.email, now=timezone.now())
 
         fields: list[str] = []
         if role_changes and role is not None:

@@ -415,3 +415,38 @@ def test_billing_state_is_each_company_own(
     assert billing_on.localstripe("GET", f"/v1/customers/{globex_customer}")["metadata"] == {
         "tenant_id": str(globex.tenant_id)
     }
+
+
+def test_reactivating_a_user_past_the_plan_user_limit_is_refused(
+    acme: TestTenant, globex: TestTenant, acme_account: BillingAccount, billing_on
+):
+    with schema_context(acme.schema_name):
+        colleague = User.objects.create_user("colleague@acme.test", TEST_PASSWORD)
+        former = User.objects.create_user("former@acme.test", TEST_PASSWORD, is_active=False)
+    with schema_context(globex.schema_name):
+        globex_former = User.objects.create_user("former@globex.test", TEST_PASSWORD, is_active=False)
+    client = owner_client(acme)
+
+    refused = client.patch(f"/api/users/{former.pk}", {"is_active": True}, format="json")
+    with schema_context(acme.schema_name):
+        still_inactive = not User.objects.get(pk=former.pk).is_active
+    other_company = owner_client(globex).patch(f"/api/users/{globex_former.pk}", {"is_active": True}, format="json")
+    client.patch(f"/api/users/{colleague.pk}", {"is_active": False}, format="json")
+    allowed = client.patch(f"/api/users/{former.pk}", {"is_active": True}, format="json")
+
+    # Starter allows 2: the owner and the colleague fill acme; globex has no plan, so no limit
+    assert refused.status_code == 402
+    assert refused.json() == {
+        "error": {
+            "code": "plan_limit",
+            "message": "The Starter plan allows 2 users; 2 are in use or invited. Choose a larger plan to add more.",
+            "fields": {},
+        }
+    }
+    assert still_inactive
+    assert other_company.status_code == 200
+    assert allowed.status_code == 200
+    with schema_context(acme.schema_name):
+        assert dict(
+            User.objects.filter(email__in=["former@acme.test", "colleague@acme.test"]).values_list("email", "is_active")
+        ) == {"former@acme.test": True, "colleague@acme.test": False}
