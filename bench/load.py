@@ -306,6 +306,16 @@ def main() -> int:
     finally:
         if stack is not None:
             stack.stop()
+            errors_logged = [
+                line
+                for line in (stack.workdir / "web.log").read_text(errors="replace").splitlines()
+                if '"level": "ERROR"' in line or "Traceback" in line or "Error" in line
+            ]
+            for line in errors_logged[-5:]:
+                print(f"web.log: {line[:2000]}")
+            nginx_errors = (stack.workdir / "error.log").read_text(errors="replace").splitlines()
+            for line in nginx_errors[-5:]:
+                print(f"nginx error.log: {line[:500]}")
             shutil.rmtree(stack.workdir, ignore_errors=True)
         shutil.rmtree(media_root, ignore_errors=True)
         shutil.rmtree(metrics_dir, ignore_errors=True)

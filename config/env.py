@@ -60,6 +60,15 @@ def database_from_url(url: str) -> dict[str, Any]:
         # urlsplit lowercases hostnames; a socket path must keep its case.
         host = unquote(parts.netloc.rsplit("@", 1)[-1])
     host = query.pop("host", host)
+    options: dict[str, Any] = dict(query)
+    conn_max_age = env_int("DATABASE_CONN_MAX_AGE", 60)
+    pool_max_size = env_int("DATABASE_POOL_MAX_SIZE", 0)
+    if pool_max_size > 0:
+        # psycopg's pool (the ASGI web workers, deploy/gunicorn.conf.py): connections are reused across
+        # requests without persistent per-thread connections, which ASGI would leak. django-tenants sets
+        # search_path again on every connection taken from the pool.
+        options["pool"] = {"min_size": 1, "max_size": pool_max_size, "timeout": 10}
+        conn_max_age = 0
     return {
         "ENGINE": "django_tenants.postgresql_backend",
         "NAME": name,
@@ -67,7 +76,7 @@ def database_from_url(url: str) -> dict[str, Any]:
         "PASSWORD": unquote(parts.password or ""),
         "HOST": host,
         "PORT": str(parts.port or query.pop("port", "") or ""),
-        "OPTIONS": query,
-        "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 60),
+        "OPTIONS": options,
+        "CONN_MAX_AGE": conn_max_age,
         "CONN_HEALTH_CHECKS": True,
     }

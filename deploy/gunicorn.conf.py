@@ -11,6 +11,7 @@ WEB_MAX_REQUESTS    requests after which a worker is replaced, with jitter (0: n
 ASGI_THREADS        threads per worker running Django's synchronous views (asgiref's default)
 FORWARDED_ALLOW_IPS proxies whose X-Forwarded-For/-Proto are believed (127.0.0.1; in Compose the nginx network)
 PROMETHEUS_MULTIPROC_DIR  directory for the metrics of all workers; emptied when gunicorn starts
+WEB_DATABASE_POOL_MAX_SIZE PostgreSQL connections per worker, pooled (8; see below)
 """
 
 from __future__ import annotations
@@ -30,6 +31,11 @@ def _int(name: str, default: int) -> int:
     except ValueError:
         raise SystemExit(f"{name} must be an integer, got {raw!r}") from None
 
+
+# Under ASGI every request runs its synchronous part in a thread of its own, so a persistent connection per
+# thread (CONN_MAX_AGE > 0) is never reused and piles up until PostgreSQL refuses clients. The web workers take
+# connections from a psycopg pool instead (config/env.py); Celery keeps DATABASE_CONN_MAX_AGE.
+os.environ["DATABASE_POOL_MAX_SIZE"] = os.environ.get("WEB_DATABASE_POOL_MAX_SIZE", "8")
 
 wsgi_app = "config.asgi:application"
 worker_class = "uvicorn_worker.UvicornWorker"
