@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import imaplib
 import logging
+import multiprocessing
+import os
 import re
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -24,6 +26,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from imapclient import IMAPClient
+from psycopg.types.json import Jsonb
 
 from tenant_apps.mail.crypto import secret_decrypt
 from tenant_apps.mail.imap.connection import MailServerError, ServerSettings, classify, imap_close, imap_connect
@@ -411,6 +414,8 @@ class AccountSync:
 
     # --- new messages -----------------------------------------------------------------------------------------
     def _messages_fetch(self, client: IMAPClient, folder: MailFolder, uids_newest_first: list[int]) -> int:
+        if self.executor is None and len(uids_newest_first) >= PARALLEL_PARSE_MIN_MESSAGES:
+            self.executor = parse_pool()
         sizes = {
             uid: int(values.get(b"RFC822.SIZE", 0))
             for uid, values in uid_fetch(client, uid_set(uids_newest_first), ["UID", "RFC822.SIZE"]).items()
@@ -475,6 +480,31 @@ class AccountSync:
             stored = messages_store(account=self.account, folder=folder, fetched=fetched, parsed=parsed)
             MailAccount.objects.filter(pk=self.account.pk).update(sync_messages_done=F("sync_messages_done") + stored)
         return stored
+
+
+# Below this many new messages in a folder, parsing in this process is quicker than handing bytes to others.
+PARALLEL_PARSE_MIN_MESSAGES = 500
+_parse_pool: list[Executor | None] = []
+
+
+def parse_pool() -> Executor | None:
+    """Worker processes that parse (and store blobs) while this one fetches and writes rows; one per core.
+
+    None where a process may not have children (a Celery prefork worker is daemonic): then parsing is inline,
+    and Celery's own processes spread the accounts over the cores.
+    """
+    if not _parse_pool:
+        try:
+            if multiprocessing.current_process().daemon:
+                raise RuntimeError("daemonic process")
+            pool: Executor | None = ProcessPoolExecutor(
+                max_workers=max(1, os.cpu_count() or 1), mp_context=multiprocessing.get_context("spawn")
+            )
+        except (RuntimeError, OSError, AssertionError) as exc:
+            logger.info("parsing mail in this process: no worker processes here (%s)", exc)
+            pool = None
+        _parse_pool.append(pool)
+    return _parse_pool[0]
 
 
 def _modseq(values: dict[bytes, Any]) -> int | None:
@@ -609,6 +639,64 @@ def threads_recount(thread_ids: set[int]) -> None:
         )
 
 
+MESSAGE_COLUMNS = (
+    "id",
+    "account_id",
+    "folder_id",
+    "uid",
+    "thread_id",
+    "message_id",
+    "in_reply_to",
+    "references",
+    "subject",
+    "from_name",
+    "from_address",
+    "to",
+    "cc",
+    "bcc",
+    "reply_to",
+    "participants",
+    "sent_at",
+    "internal_date",
+    "size",
+    "flags",
+    "is_read",
+    "is_flagged",
+    "modseq",
+    "snippet",
+    "text_body",
+    "html_body",
+    "has_remote_images",
+    "has_attachments",
+    "truncated",
+    "parse_problems",
+    "raw_sha256",
+    "created_at",
+)
+
+
+def _ids_reserve(model: type[Any], count: int) -> list[int]:
+    """Primary keys for rows written with COPY (which returns none), taken from the table's own sequence."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [model._meta.db_table, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _copy(model: type[Any], columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    """COPY rows in: no SQL text to build and parse per row, the fastest way into PostgreSQL."""
+    if not rows:
+        return
+    quoted = ", ".join(f'"{column}"' for column in columns)
+    with connection.cursor() as cursor:
+        raw_cursor: Any = cursor.cursor
+        with raw_cursor.copy(f"COPY {model._meta.db_table} ({quoted}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+
 def messages_store(
     *, account: MailAccount, folder: MailFolder, fetched: list[FetchedMessage], parsed: list[ParsedMessage]
 ) -> int:
@@ -617,75 +705,78 @@ def messages_store(
         return 0
     dates = [message.internal_date for message in fetched]
     thread_ids = threads_assign(account=account, parsed=parsed, dates=dates)
+    message_ids = _ids_reserve(MailMessage, len(fetched))
+    now = timezone.now()
     rows = []
-    for message, info, thread_id in zip(fetched, parsed, thread_ids, strict=True):
+    addresses: list[tuple[Any, ...]] = []
+    attachments: list[tuple[Any, ...]] = []
+    for message, info, thread_id, pk in zip(fetched, parsed, thread_ids, message_ids, strict=True):
         sender = info.sender
         rows.append(
-            MailMessage(
-                account=account,
-                folder=folder,
-                uid=message.uid,
-                thread_id=thread_id,
-                message_id=info.message_id,
-                in_reply_to=info.in_reply_to,
-                references=info.references,
-                subject=info.subject[:10_000],
-                from_name=sender.name if sender else "",
-                from_address=sender.address if sender else "",
-                to=_address_json(info.to),
-                cc=_address_json(info.cc),
-                bcc=_address_json(info.bcc),
-                reply_to=_address_json(info.reply_to),
-                participants=_participants(info),
-                sent_at=info.sent_at,
-                internal_date=message.internal_date,
-                size=message.size,
-                flags=message.flags,
-                is_read="\\Seen" in message.flags,
-                is_flagged="\\Flagged" in message.flags,
-                modseq=message.modseq,
-                snippet=info.snippet,
-                text_body=info.text_body,
-                html_body=info.html_body,
-                has_remote_images=info.has_remote_images,
-                has_attachments=any(not attachment.is_inline for attachment in info.attachments),
-                truncated=info.truncated,
-                parse_problems="\n".join(info.problems)[:10_000],
-                raw_sha256=info.raw_sha256,
+            (
+                pk,
+                account.pk,
+                folder.pk,
+                message.uid,
+                thread_id,
+                info.message_id,
+                info.in_reply_to,
+                info.references,
+                info.subject[:10_000],
+                sender.name if sender else "",
+                sender.address if sender else "",
+                Jsonb(_address_json(info.to)),
+                Jsonb(_address_json(info.cc)),
+                Jsonb(_address_json(info.bcc)),
+                Jsonb(_address_json(info.reply_to)),
+                _participants(info),
+                info.sent_at,
+                message.internal_date,
+                message.size,
+                message.flags,
+                "\\Seen" in message.flags,
+                "\\Flagged" in message.flags,
+                message.modseq,
+                info.snippet,
+                info.text_body,
+                info.html_body,
+                info.has_remote_images,
+                any(not attachment.is_inline for attachment in info.attachments),
+                info.truncated,
+                "\n".join(info.problems)[:10_000],
+                info.raw_sha256,
+                now,
             )
         )
-    created = MailMessage.objects.bulk_create(rows)
-    addresses = []
-    attachments = []
-    for row, info in zip(created, parsed, strict=True):
         for role, people in (
-            (AddressRole.FROM, [info.sender] if info.sender else []),
+            (AddressRole.FROM, [sender] if sender else []),
             (AddressRole.TO, info.to),
             (AddressRole.CC, info.cc),
             (AddressRole.BCC, info.bcc),
             (AddressRole.REPLY_TO, info.reply_to),
         ):
-            for person in people:
-                if person.address:
-                    addresses.append(
-                        MailMessageAddress(message=row, role=role, address=person.address, name=person.name)
-                    )
-        for attachment in info.attachments:
-            attachments.append(
-                MailAttachment(
-                    message=row,
-                    filename=attachment.filename,
-                    content_type=attachment.content_type,
-                    size=attachment.size,
-                    content_id=attachment.content_id,
-                    is_inline=attachment.is_inline,
-                    sha256=attachment.sha256,
-                )
+            addresses.extend((pk, str(role), person.address, person.name) for person in people if person.address)
+        attachments.extend(
+            (
+                pk,
+                attachment.filename,
+                attachment.content_type,
+                attachment.size,
+                attachment.content_id,
+                attachment.is_inline,
+                attachment.sha256,
             )
-    MailMessageAddress.objects.bulk_create(addresses, batch_size=2000)
-    MailAttachment.objects.bulk_create(attachments, batch_size=2000)
+            for attachment in info.attachments
+        )
+    _copy(MailMessage, MESSAGE_COLUMNS, rows)
+    _copy(MailMessageAddress, ("message_id", "role", "address", "name"), addresses)
+    _copy(
+        MailAttachment,
+        ("message_id", "filename", "content_type", "size", "content_id", "is_inline", "sha256"),
+        attachments,
+    )
     threads_recount(set(thread_ids))
-    return len(created)
+    return len(rows)
 
 
 def messages_remove(*, folder: MailFolder, uids: set[int]) -> int:
