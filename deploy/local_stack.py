@@ -285,6 +285,14 @@ def stack_start(
                 workdir / "flower.log",
             )
         )  # fmt: skip
+    # A copy inside the world-readable workdir: nginx's workers (nobody, when started as root) cannot enter a
+    # checkout that lives in a private directory (a fresh clone under mkdtemp, as CI makes).
+    frontend_root = workdir / "frontend"
+    shutil.copytree(FRONTEND_PLACEHOLDER, frontend_root)
+    for directory in [frontend_root, *(path for path in frontend_root.rglob("*") if path.is_dir())]:
+        directory.chmod(0o755)
+    for file in (path for path in frontend_root.rglob("*") if path.is_file()):
+        file.chmod(0o644)
     values = {
         "BASE_DOMAIN": base_domain,
         "HTTP_PORT": str(http_port),
@@ -296,7 +304,7 @@ def stack_start(
         "TLS_CERTIFICATE_KEY": str(key),
         "CUSTOM_DOMAIN_CERTIFICATES": str(workdir / "custom-certificates"),
         "ACME_CHALLENGE_ROOT": str(workdir / "acme-challenge"),
-        "FRONTEND_ROOT": str(FRONTEND_PLACEHOLDER),
+        "FRONTEND_ROOT": str(frontend_root),
         "STATIC_ROOT": str(workdir / "static"),
         "MEDIA_ROOT": str(media_root),
         "ACCESS_LOG": str(workdir / "nginx-access.log"),
