@@ -63,7 +63,7 @@ def realistic_message(index: int, rng: random.Random, start: datetime) -> bytes:
     """55% plain text, 25% text+HTML, 20% with an attachment (20 KB to 250 KB, 3% of those 1.5 MB);
     60% of messages belong to conversations of four."""
     sender = rng.choice(NAMES)
-    address = sender.split()[0].lower() + "@example.org"
+    address = sender.split()[0].lower().replace("é", "e") + "@example.org"
     in_thread = rng.random() < 0.6 and index % 4 != 0
     root = index - index % 4
     references = (

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tenant_apps.mail.parsing.mime import message_parse
+from tenant_apps.mail.parsing.mime import _fast_parse, message_parse
+from tenant_apps.mail.tests import messages
 
 NESTED = (
     b"From: a@example.org\r\nSubject: Fwd: inner\r\nMIME-Version: 1.0\r\n"
@@ -57,3 +58,29 @@ def test_what_can_be_read_is_read(tmp_path: Path):
 def test_headers_only_when_truncated():
     parsed = message_parse(b"Subject: big\r\nMessage-ID: <big@x>\r\n\r\n", blob_root=None, truncated=True)
     assert (parsed.subject, parsed.message_id, parsed.truncated, parsed.text_body) == ("big", "big@x", True, "")
+
+
+MULTIPART = {
+    "attachment": messages.with_attachment(),
+    "alternative_in_mixed_with_preamble": (
+        b'Subject: alt\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="o u t"\r\n\r\n'
+        b"This is a preamble.\r\n--o u t\r\nContent-Type: multipart/alternative; boundary=in\r\n\r\n"
+        b"--in\r\nContent-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+        b"Gr=FC=DFe\r\n--in\r\nContent-Type: text/html\r\n\r\n<p>Gr&uuml;&szlig;e</p>\r\n--in--\r\n"
+        b"--o u t\r\nContent-Type: image/png\r\nContent-ID: <logo>\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        b"iVBORw0KGgo=\r\n--o u t--  \r\nepilogue\r\n"
+    ),
+    "bare_lf": b"Subject: lf\nContent-Type: multipart/mixed; boundary=B\n\n--B\n\nno headers\n--B--\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(CORPUS) + sorted(MULTIPART))
+def test_the_fast_path_reads_exactly_what_the_standard_parser_reads(name: str):
+    raw = CORPUS[name] if name in CORPUS else MULTIPART[name]
+    assert message_parse(raw, blob_root=None, fast=True) == message_parse(raw, blob_root=None, fast=False)
+
+
+def test_well_formed_multipart_takes_the_fast_path_and_odd_mime_does_not():
+    assert all(_fast_parse(raw) is not None for raw in MULTIPART.values())
+    assert _fast_parse(CORPUS["broken_boundary"]) is None
+    assert _fast_parse(CORPUS["nested_rfc822"]) is None
