@@ -34,6 +34,7 @@ CREDENTIALS_FILE = STATE_DIR / "demo-credentials.json"
 EMBEDDED_REDIS_PORT = 16379
 REEXEC_MARKER = "ATRIUM_DEV_REEXEC"
 MIN_PYTHON = (3, 11)
+FRONTEND_NO_NODE = 3  # frontend/scripts/build.py's exit code when Node.js/npm is missing
 
 
 def say(message: str) -> None:
@@ -590,6 +591,10 @@ def command_up() -> int:
                     return 0
                 print(f"error: `{' '.join(argv[1:])}` failed (see above)", file=sys.stderr)
                 return 1
+        say("Building the frontend when it changed (frontend/out)")
+        frontend_code = run_step([python, str(ROOT / "frontend" / "scripts" / "build.py")], env)
+        if frontend_code != 0:
+            print("warning: the frontend is not built; the API works, pages say how to build", file=sys.stderr)
         for child in children:
             if stop:
                 return 0
@@ -658,6 +663,8 @@ def command_test(pytest_args: list[str], *, skip_lint: bool) -> int:
             ("ruff format", [python, "-m", "ruff", "format", "--check", "."]),
             ("mypy", [python, "-m", "mypy", "."]),
         ]
+    # The frontend's packages, unit tests and static export; pytest's browser tests use the export.
+    steps.append(("frontend", [python, str(ROOT / "frontend" / "scripts" / "build.py"), "--test"]))
     steps.append(("pytest", [python, "-m", "pytest", *pytest_args]))
 
     results: list[StepResult] = []
@@ -672,6 +679,8 @@ def command_test(pytest_args: list[str], *, skip_lint: bool) -> int:
             started = time.monotonic()
             code = run_step(argv, env)
             note = ""
+            if name == "frontend" and code == FRONTEND_NO_NODE and env.get("CI", "").lower() != "true":
+                code, note = 0, "skipped: Node.js/npm not found (the browser tests skip too)"
             if name == "pytest" and code == 5:
                 note = "no tests were collected"
             results.append(StepResult(name, code, time.monotonic() - started, note))

@@ -3,10 +3,10 @@
 import { useRef } from "react";
 
 import type { TenantSettings } from "@/api/schemas";
-import { errorMessage } from "@/api/errors";
 import { Banner } from "@/modules/ui/components/Banner";
 import { Button } from "@/modules/ui/components/Button";
 import { Card } from "@/modules/ui/components/Card";
+import { FormError } from "@/modules/ui/components/FormError";
 
 import { useLogoRemove, useLogoUpload } from "../hooks/useTenantSettings";
 
@@ -53,7 +53,7 @@ export function LogoCard({ settings }: { settings: TenantSettings }) {
       </div>
       {failure ? (
         <div className="mt-4">
-          <Banner tone="danger">{errorMessage(failure)}</Banner>
+          <FormError error={failure} />
         </div>
       ) : null}
       {upload.isSuccess ? (

@@ -1,0 +1,67 @@
+// Helpers of the browser tests: Debian's Chromium driven by playwright-core, the mail the SMTP sink saved,
+// screenshots into frontend/test-results/.
+import { mkdir, readFile, readdir } from "node:fs/promises";
+import path from "node:path";
+
+import { chromium } from "playwright-core";
+
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+export function env(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+}
+
+export async function browserLaunch() {
+  return chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", args: CHROMIUM_ARGS, headless: true });
+}
+
+export async function screenshot(page, name) {
+  const directory = process.env.SCREENSHOT_DIR ?? path.resolve("test-results");
+  await mkdir(directory, { recursive: true });
+  const file = path.join(directory, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/** The first link matching `pattern` in a mail the SMTP sink saved to MAIL_DIR, waiting for it to arrive. */
+export async function linkFromMail(pattern, { to, timeoutMs = 20_000 } = {}) {
+  const directory = env("MAIL_DIR");
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const name of (await readdir(directory)).sort()) {
+      const text = await readFile(path.join(directory, name), "utf8");
+      if (to && !text.toLowerCase().includes(to.toLowerCase())) continue;
+      const match = text.match(pattern);
+      if (match) return match[0];
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`no mail${to ? ` to ${to}` : ""} with a link matching ${pattern} within ${timeoutMs} ms`);
+}
+
+/** Runs named steps in order, printing each; on failure saves a screenshot and exits non-zero. */
+export async function steps(page, list) {
+  for (const [name, run] of list) {
+    const started = Date.now();
+    try {
+      await run();
+      console.log(`ok   ${name} (${Date.now() - started} ms)`);
+    } catch (error) {
+      console.log(`FAIL ${name}: ${error instanceof Error ? error.stack : String(error)}`);
+      console.log(`     at ${page.url()}`);
+      await screenshot(page, `failure-${name.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`).catch(() => undefined);
+      throw error;
+    }
+  }
+}

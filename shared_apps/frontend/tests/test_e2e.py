@@ -1,0 +1,252 @@
+"""The frontend in Debian's Chromium against the real backend, served as `dev.py up` serves it: gunicorn with
+uvicorn workers, the catch-all view serving frontend/out, PostgreSQL, Redis and a real SMTP server.
+
+The browser part is a Node script (frontend/e2e/, playwright-core); this test starts the peers, runs it, and
+checks in the database what the browser did. Screenshots land in frontend/test-results/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import uuid
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from email import message_from_bytes
+from email import policy as email_policy
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
+
+from deploy.local_stack import Process, StackError, port_free, wait_for_port
+from shared_apps.common.testing import TestTenant
+
+ROOT = Path(__file__).resolve().parents[3]
+FRONTEND = ROOT / "frontend"
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+E2E_TIMEOUT_SECONDS = 240
+
+pytestmark = pytest.mark.integration
+
+
+def _missing(message: str) -> None:
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+def _database_url() -> str:
+    from django.db import connection
+
+    database = connection.settings_dict
+    credentials = quote(database["USER"] or "postgres")
+    if database.get("PASSWORD"):
+        credentials += ":" + quote(database["PASSWORD"])
+    host = database.get("HOST") or "127.0.0.1"
+    if host.startswith("/"):
+        return f"postgres://{credentials}@/{database['NAME']}?host={quote(host)}"
+    return f"postgres://{credentials}@{host}:{database.get('PORT') or 5432}/{database['NAME']}"
+
+
+def _png(size: int = 64) -> bytes:
+    """A real PNG: an indigo square with a white diagonal, made with the standard library."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    rows = b"".join(
+        b"\x00" + b"".join(b"\xff\xff\xff" if abs(x - y) < 6 else b"\x4f\x46\xe5" for x in range(size))
+        for y in range(size)
+    )
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+class MailToDirectory:
+    """aiosmtpd handler: each accepted message's recipients and plain-text body become one file."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.count = 0
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        content = envelope.content or b""
+        raw = content.encode("utf-8") if isinstance(content, str) else content
+        message = message_from_bytes(raw, policy=email_policy.default)
+        assert isinstance(message, EmailMessage)
+        body = message.get_body(("plain",))
+        text = body.get_content() if body is not None else ""
+        self.count += 1
+        recipients = ", ".join(str(address) for address in envelope.rcpt_tos)
+        (self.directory / f"{self.count:04d}.txt").write_text(f"To: {recipients}\n\n{text}", encoding="utf-8")
+        return "250 Message accepted"
+
+
+@dataclass(frozen=True)
+class Served:
+    origin: str
+    port: int
+    mail_dir: Path
+    workdir: Path
+
+
+PLANS = (
+    ("e2e-starter", "Starter E2E", "For a founder and a first hire.", 3, 900, 0),
+    ("e2e-team", "Team E2E", "For growing teams that live in their inbox.", 25, 2900, 1),
+    ("e2e-business", "Business E2E", "For companies with several departments.", None, 7900, 2),
+)
+
+
+@pytest.fixture(scope="module")
+def served(
+    test_tenants: dict[str, TestTenant], django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Served]:
+    if not CHROMIUM.exists():
+        _missing(f"Chromium is not installed at {CHROMIUM} (apt-get install -y chromium)")
+    if shutil.which("node") is None or not (FRONTEND / "node_modules" / "playwright-core").is_dir():
+        _missing("Node and the frontend's packages are needed (cd frontend && npm ci)")
+    if not (FRONTEND / "out" / "index.html").is_file():
+        _missing("the frontend is not built (cd frontend && npm run build; `dev.py test` does it)")
+    from django.conf import settings
+
+    from shared_apps.billing.models import Plan
+
+    workdir = tmp_path_factory.mktemp("e2e")
+    mail_dir = workdir / "mail"
+    media_root = workdir / "media"
+    mail_dir.mkdir()
+    media_root.mkdir()
+    with django_db_blocker.unblock():
+        for code, name, description, max_users, price, order in PLANS:
+            Plan.objects.update_or_create(
+                code=code,
+                defaults={"name": name, "description": description, "max_users": max_users, "max_mail_accounts": 5,
+                          "max_contacts": 10000, "max_storage_mb": 10240, "monthly_price_cents": price,
+                          "currency": "EUR", "trial_days": 14, "is_public": True, "sort_order": order},
+            )  # fmt: skip
+    smtp = Controller(MailToDirectory(mail_dir), hostname="127.0.0.1", port=port_free())
+    smtp.start()
+    port = port_free()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "shared_apps.frontend.e2e_settings",
+        "DATABASE_URL": _database_url(),
+        "REDIS_URL": settings.REDIS_URL,
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp.port),
+        "PUBLIC_URL_PORT": str(port),
+        "MEDIA_ROOT": str(media_root),
+        "WEB_BIND": f"127.0.0.1:{port}",
+        "WEB_WORKERS": "2",
+        "LOG_FORMAT": "plain",
+        "PYTHONUNBUFFERED": "1",
+    }
+    web = Process(
+        "gunicorn", [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py")], env,
+        workdir / "web.log",
+    )  # fmt: skip
+    web.start()
+    try:
+        try:
+            wait_for_port(port, web)
+        except StackError as exc:
+            pytest.fail(str(exc), pytrace=False)
+        yield Served(origin=f"http://localhost:{port}", port=port, mail_dir=mail_dir, workdir=workdir)
+    finally:
+        web.stop()
+        smtp.stop()
+        with django_db_blocker.unblock():
+            Plan.objects.filter(code__in=[plan[0] for plan in PLANS]).delete()
+
+
+def _node() -> str:
+    node = shutil.which("node")
+    assert node is not None
+    return node
+
+
+def media_root_of(served: Served) -> Path:
+    return served.workdir / "media"
+
+
+def _company_delete(subdomain: str) -> None:
+    from django.conf import settings
+
+    from tenants.models import Tenant
+    from tenants.provisioning import tenant_delete
+
+    tenant = Tenant.objects.filter(domains__domain=f"{subdomain}.{settings.BASE_DOMAIN}").first()
+    if tenant is not None:
+        tenant_delete(tenant=tenant)
+
+
+def test_new_customer_signs_up_verifies_invites_and_changes_settings(served: Served, django_db_blocker: Any) -> None:
+    # given the public site served with a real SMTP server behind it, and a logo to upload
+    from django_tenants.utils import schema_context
+
+    from tenants.models import Tenant
+
+    suffix = uuid.uuid4().hex[:8]
+    subdomain = f"umbrella-labs-{suffix}"
+    logo = served.workdir / "logo.png"
+    logo.write_bytes(_png())
+    screenshots = FRONTEND / "test-results"
+
+    # when a visitor goes through signup, verification, inviting and settings in Chromium
+    try:
+        result = subprocess.run(  # noqa: S603 - our own script, fixed arguments
+            [_node(), "e2e/signup-to-settings.e2e.mjs"],
+            cwd=FRONTEND,
+            env={
+                **os.environ,
+                "BASE_URL": served.origin,
+                "MAIL_DIR": str(served.mail_dir),
+                "LOGO_PATH": str(logo),
+                "E2E_SUFFIX": suffix,
+                "CHROMIUM": str(CHROMIUM),
+                "SCREENSHOT_DIR": str(screenshots),
+            },
+            capture_output=True,
+            text=True,
+            timeout=E2E_TIMEOUT_SECONDS,
+            check=False,
+        )
+        web_log = (served.workdir / "web.log").read_text(errors="replace").splitlines()[-40:]
+        assert result.returncode == 0, (
+            f"browser test failed:\n{result.stdout}\n{result.stderr}\n--- web log ---\n" + "\n".join(web_log)
+        )
+        outcome = json.loads(result.stdout.strip().splitlines()[-1])
+
+        # then the database holds what the browser did
+        with django_db_blocker.unblock():
+            tenant = Tenant.objects.get(domains__domain=f"{subdomain}.localhost")
+            assert (tenant.name, tenant.timezone, tenant.currency) == (outcome["company_name"], "Europe/Berlin", "EUR")
+            assert (media_root_of(served) / "tenants" / str(tenant.pk)).is_dir(), "the logo was not stored"
+            assert tenant.logo_path.endswith(".png")
+            with schema_context(tenant.schema_name):
+                from tenant_apps.accounts.models import ApiToken, Invitation, User
+
+                owner = User.objects.get(email=outcome["owner_email"])
+                invitation = Invitation.objects.get(email=outcome["colleague"])
+                token = ApiToken.objects.get(name="Nightly export")
+            assert (owner.role, owner.full_name) == ("owner", "Alice Wesker")
+            assert (invitation.role, invitation.accepted_at, invitation.revoked_at) == ("admin", None, None)
+            assert outcome["token_prefix"].startswith(token.prefix[:8])
+        assert sorted(path.name for path in screenshots.glob("[0-9][0-9]-*.png"))[:3] == [
+            "01-landing.png",
+            "02-pricing.png",
+            "03-signup-field-error.png",
+        ]
+    finally:
+        with django_db_blocker.unblock():
+            _company_delete(subdomain)
