@@ -18,7 +18,7 @@ const companyOrigin = `http://${subdomain}.localhost:${port}`;
 const newName = `Umbrella Corporation ${suffix}`;
 
 const browser = await browserLaunch();
-const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, reducedMotion: "reduce" });
 const page = await context.newPage();
 const consoleErrors = [];
 page.on("console", (message) => {
@@ -89,7 +89,7 @@ try {
       await page.getByRole("button", { name: "Send invitation" }).click();
       await page.getByText(`Invitation sent to ${colleague}.`).waitFor();
       const row = page.getByRole("row", { name: new RegExp(colleague) });
-      await row.getByText("pending").waitFor();
+      await row.getByText("Pending").waitFor();
       await row.getByText("Admin").waitFor();
       await screenshot(page, "06-invitations");
     }],
@@ -114,21 +114,21 @@ try {
       await page.getByRole("row", { name: /Nightly export/ }).waitFor();
       await screenshot(page, "08-tokens");
     }],
-    ["change the company's name, time zone and currency", async () => {
+    ["an empty company name is refused next to the field", async () => {
       await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Company settings" }).click();
       await page.waitForURL(`${companyOrigin}/settings/company`);
+      await page.getByLabel("Company name").fill("");
+      await page.getByRole("button", { name: "Save changes" }).click();
+      await page.waitForFunction(() => document.querySelector('input[name="company_name"]')?.getAttribute("aria-invalid") === "true");
+      await page.getByText("Check the highlighted fields below.").waitFor();
+    }],
+    ["change the company's name, time zone and currency", async () => {
       await page.getByLabel("Company name").fill(newName);
       await page.getByLabel("Time zone").selectOption("Europe/Berlin");
       await page.getByLabel("Currency").selectOption("EUR");
       await page.getByRole("button", { name: "Save changes" }).click();
       await page.getByText("Settings saved.").waitFor();
       await page.getByTestId("tenant-name").getByText(newName).waitFor();
-    }],
-    ["an empty company name is refused next to the field", async () => {
-      await page.getByLabel("Company name").fill("");
-      await page.getByRole("button", { name: "Save changes" }).click();
-      await page.waitForFunction(() => document.querySelector('input[name="company_name"]')?.getAttribute("aria-invalid") === "true");
-      await page.getByLabel("Company name").fill(newName);
     }],
     ["upload a logo; it shows in the settings and the navigation", async () => {
       await page.getByTestId("logo-input").setInputFiles(env("LOGO_PATH"));
@@ -153,9 +153,11 @@ try {
     ["on a phone the navigation folds into a menu", async () => {
       await page.setViewportSize({ width: 390, height: 844 });
       await page.goto(`${companyOrigin}/`);
+      await page.getByTestId("dashboard-stats").getByText("Unlimited").waitFor();
+      await screenshot(page, "11-dashboard-phone");
       await page.getByRole("button", { name: "Open navigation" }).click();
       await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Users" }).waitFor();
-      await screenshot(page, "11-dashboard-phone");
+      await screenshot(page, "12-navigation-phone");
       await page.setViewportSize({ width: 1280, height: 860 });
     }],
     ["sign out, then sign in again with the password", async () => {
@@ -168,7 +170,7 @@ try {
       await page.getByLabel("Password").fill("not-the-password");
       await page.getByRole("button", { name: "Sign in" }).click();
       await page.getByRole("alert").filter({ hasText: /email or password/i }).waitFor();
-      await screenshot(page, "12-login-error");
+      await screenshot(page, "13-login-error");
       await page.getByLabel("Password").fill(password);
       await page.getByRole("button", { name: "Sign in" }).click();
       await page.waitForURL(`${companyOrigin}/`);
@@ -179,7 +181,7 @@ try {
       const visitor = await fresh.newPage();
       await visitor.goto(`${companyOrigin}/settings/users`);
       await visitor.waitForURL(`${companyOrigin}/login?next=%2Fsettings%2Fusers`);
-      await screenshot(visitor, "13-login");
+      await screenshot(visitor, "14-login");
       await visitor.getByLabel("Email").fill(ownerEmail);
       await visitor.getByLabel("Password").fill(password);
       await visitor.getByRole("button", { name: "Sign in" }).click();

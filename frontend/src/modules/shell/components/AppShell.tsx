@@ -49,7 +49,7 @@ export function AppShell({ children, adminOnly = false }: { children: ReactNode;
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-4 focus:top-4 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
         Skip to content
       </a>
-      <aside className={`fixed inset-y-0 left-0 z-30 w-64 border-r border-slate-200 bg-white px-4 py-5 transition-transform lg:translate-x-0 ${navOpen ? "translate-x-0 shadow-xl" : "-translate-x-full"}`}>
+      <aside className={`fixed inset-y-0 left-0 z-30 w-64 border-r border-slate-200 bg-white px-4 py-5 transition-transform motion-reduce:transition-none lg:translate-x-0 ${navOpen ? "translate-x-0 shadow-xl" : "-translate-x-full"}`}>
         <div className="mb-8 px-1">
           <TenantBadge />
         </div>

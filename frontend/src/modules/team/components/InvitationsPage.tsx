@@ -17,6 +17,7 @@ import { dateShort, roleLabel } from "../utils/format";
 import { InviteForm } from "./InviteForm";
 
 const STATUS_TONE = { pending: "brand", accepted: "success", revoked: "neutral", expired: "warning" } as const;
+const STATUS_LABEL = { pending: "Pending", accepted: "Accepted", revoked: "Revoked", expired: "Expired" } as const;
 
 export function InvitationsPage() {
   const invitations = useInvitations();
@@ -25,7 +26,7 @@ export function InvitationsPage() {
   const columns: Column<Invitation>[] = [
     { header: "Email", cell: (invitation) => <span className="font-medium text-slate-900">{invitation.email}</span> },
     { header: "Role", cell: (invitation) => roleLabel(invitation.role) },
-    { header: "Status", cell: (invitation) => <Badge tone={STATUS_TONE[invitation.status]}>{invitation.status}</Badge> },
+    { header: "Status", cell: (invitation) => <Badge tone={STATUS_TONE[invitation.status]}>{STATUS_LABEL[invitation.status]}</Badge> },
     { header: "Invited by", cell: (invitation) => invitation.invited_by?.full_name || invitation.invited_by?.email || "—" },
     { header: "Expires", cell: (invitation) => (invitation.status === "pending" ? dateShort(invitation.expires_at) : "—") },
     {

@@ -6,9 +6,10 @@ import { Banner } from "./Banner";
 export function FormError({ error, shownFields = [] }: { error: unknown; shownFields?: readonly string[] }) {
   if (!error) return null;
   const others = error instanceof ApiError ? error.otherFieldErrors(shownFields) : [];
+  const onlyShownFields = error instanceof ApiError && Object.keys(error.fields).length > 0 && others.length === 0;
   return (
     <Banner tone="danger">
-      <p>{errorMessage(error)}</p>
+      <p>{onlyShownFields ? "Check the highlighted fields below." : errorMessage(error)}</p>
       {others.length > 0 ? (
         <ul className="mt-1 list-disc pl-5">
           {others.map((message) => (
