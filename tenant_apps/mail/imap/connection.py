@@ -32,6 +32,10 @@ class MailServerError(Exception):
         self.status = status
         self.message = message
 
+    def __reduce__(self) -> tuple[type[MailServerError], tuple[str, str]]:
+        # Raised in parse workers too: it must survive the trip back to the syncing process.
+        return (MailServerError, (self.status, self.message))
+
 
 def _words(exc: BaseException) -> str:
     """What the server (or the network) said, as readable text."""

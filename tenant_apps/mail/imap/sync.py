@@ -15,9 +15,10 @@ import multiprocessing
 import os
 import re
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -31,6 +32,7 @@ from psycopg.types.json import Jsonb
 from tenant_apps.mail.crypto import secret_decrypt
 from tenant_apps.mail.imap.connection import MailServerError, ServerSettings, classify, imap_close, imap_connect
 from tenant_apps.mail.imap.fetch import uid_fetch, uid_search_all, uid_set, vanished_take
+from tenant_apps.mail.imap.pool_init import django_setup
 from tenant_apps.mail.models import (
     AccountStatus,
     AddressRole,
@@ -162,6 +164,7 @@ class AccountSync:
         self.blob_root = mail_blob_root(connection.schema_name)
         self.client: IMAPClient | None = None
         self.capabilities: set[bytes] = set()
+        self.selected_uid_validity: int | None = None
 
     # --- connection -------------------------------------------------------------------------------------------
     def _connect(self) -> IMAPClient:
@@ -281,6 +284,7 @@ class AccountSync:
         report = FolderReport(name=folder.name)
         selected = client.select_folder(folder.name, readonly=True)
         uid_validity = int(selected.get(b"UIDVALIDITY", 0))
+        self.selected_uid_validity = uid_validity
         uid_next = int(selected.get(b"UIDNEXT", 0)) or None
         exists = int(selected.get(b"EXISTS", 0))
         highest_modseq = int(selected[b"HIGHESTMODSEQ"]) if b"HIGHESTMODSEQ" in selected else None
@@ -422,64 +426,108 @@ class AccountSync:
         }
         uids = [uid for uid in uids_newest_first if uid in sizes]  # expunged meanwhile: gone, nothing to fetch
         added = 0
-        pending: tuple[list[FetchedMessage], Future[list[ParsedMessage]] | list[ParsedMessage]] | None = None
+        if self.executor is not None:
+            return self._messages_fetch_parallel(folder, uids, sizes)
         for batch_uids in _batches(uids, self.batch_size):
-            fetched = self._batch_fetch(client, batch_uids, sizes)
-            parsing = self._parse_submit(fetched)
-            if pending is not None:
-                added += self._batch_store(folder, *pending)
-            pending = (fetched, parsing)
-        if pending is not None:
-            added += self._batch_store(folder, *pending)
+            fetched = batch_fetch(client, batch_uids, sizes, size_limit=self.size_limit, condstore=self.condstore)
+            parsed = messages_parse([(message.raw, message.truncated) for message in fetched], str(self.blob_root))
+            added += self._batch_store(folder, fetched, parsed)
         return added
 
-    def _batch_fetch(self, client: IMAPClient, uids: list[int], sizes: dict[int, int]) -> list[FetchedMessage]:
-        meta = [*META_ITEMS, "MODSEQ"] if self.condstore else META_ITEMS
-        small = [uid for uid in uids if sizes[uid] <= self.size_limit]
-        large = [uid for uid in uids if sizes[uid] > self.size_limit]
-        answers: dict[int, tuple[dict[bytes, Any], bool]] = {}
-        if small:
-            for uid, values in uid_fetch(client, uid_set(small), [*meta, "BODY.PEEK[]"]).items():
-                answers[uid] = (values, False)
-        if large:
-            for uid, values in uid_fetch(client, uid_set(large), [*meta, "BODY.PEEK[HEADER]"]).items():
-                answers[uid] = (values, True)
-        fetched = []
-        for uid in uids:  # newest first, as asked
-            if uid not in answers:
-                continue
-            values, truncated = answers[uid]
-            raw = values.get(b"BODY[HEADER]" if truncated else b"BODY[]") or b""
-            fetched.append(
-                FetchedMessage(
-                    uid=uid,
-                    flags=_flags(values.get(b"FLAGS")),
-                    internal_date=_aware(values.get(b"INTERNALDATE")),
-                    size=int(values.get(b"RFC822.SIZE", len(raw))),
-                    modseq=_modseq(values),
-                    raw=bytes(raw),
-                    truncated=truncated,
-                )
+    def _messages_fetch_parallel(self, folder: MailFolder, uids: list[int], sizes: dict[int, int]) -> int:
+        """Worker processes fetch (each over its own IMAP connection) and parse batches; this one writes them,
+        in order, newest first. The raw bytes never cross a process boundary."""
+        if self.executor is None or not uids:
+            return 0
+        server = account_server(self.account)
+        selected_validity = self.selected_uid_validity
+        in_flight: deque[Future[tuple[list[FetchedMessage], list[ParsedMessage]]]] = deque()
+        workers = max(1, os.cpu_count() or 1)
+        added = 0
+        for batch_uids in _batches(uids, self.batch_size):
+            job = FetchJob(
+                server=server,
+                folder_name=folder.name,
+                uid_validity=selected_validity,
+                uids=batch_uids,
+                sizes={uid: sizes[uid] for uid in batch_uids},
+                size_limit=self.size_limit,
+                condstore=self.condstore,
+                blob_root=str(self.blob_root),
             )
-        return fetched
+            in_flight.append(self.executor.submit(fetch_and_parse, job))
+            if len(in_flight) > workers:
+                added += self._batch_store(folder, *in_flight.popleft().result())
+        while in_flight:
+            added += self._batch_store(folder, *in_flight.popleft().result())
+        return added
 
-    def _parse_submit(self, fetched: list[FetchedMessage]) -> Future[list[ParsedMessage]] | list[ParsedMessage]:
-        work = [(message.raw, message.truncated) for message in fetched]
-        if self.executor is None:
-            return messages_parse(work, str(self.blob_root))
-        return self.executor.submit(messages_parse, work, str(self.blob_root))
-
-    def _batch_store(
-        self,
-        folder: MailFolder,
-        fetched: list[FetchedMessage],
-        parsing: Future[list[ParsedMessage]] | list[ParsedMessage],
-    ) -> int:
-        parsed = parsing if isinstance(parsing, list) else parsing.result()
+    def _batch_store(self, folder: MailFolder, fetched: list[FetchedMessage], parsed: list[ParsedMessage]) -> int:
         with transaction.atomic():
             stored = messages_store(account=self.account, folder=folder, fetched=fetched, parsed=parsed)
             MailAccount.objects.filter(pk=self.account.pk).update(sync_messages_done=F("sync_messages_done") + stored)
         return stored
+
+
+def batch_fetch(
+    client: IMAPClient, uids: list[int], sizes: dict[int, int], *, size_limit: int, condstore: bool
+) -> list[FetchedMessage]:
+    """UID FETCH one batch (BODY.PEEK, never marking read); over the size limit only the header is fetched."""
+    meta = [*META_ITEMS, "MODSEQ"] if condstore else META_ITEMS
+    small = [uid for uid in uids if sizes[uid] <= size_limit]
+    large = [uid for uid in uids if sizes[uid] > size_limit]
+    answers: dict[int, tuple[dict[bytes, Any], bool]] = {}
+    if small:
+        for uid, values in uid_fetch(client, uid_set(small), [*meta, "BODY.PEEK[]"]).items():
+            answers[uid] = (values, False)
+    if large:
+        for uid, values in uid_fetch(client, uid_set(large), [*meta, "BODY.PEEK[HEADER]"]).items():
+            answers[uid] = (values, True)
+    fetched = []
+    for uid in uids:  # newest first, as asked
+        if uid not in answers:
+            continue
+        values, truncated = answers[uid]
+        raw = values.get(b"BODY[HEADER]" if truncated else b"BODY[]") or b""
+        fetched.append(
+            FetchedMessage(
+                uid=uid,
+                flags=_flags(values.get(b"FLAGS")),
+                internal_date=_aware(values.get(b"INTERNALDATE")),
+                size=int(values.get(b"RFC822.SIZE", len(raw))),
+                modseq=_modseq(values),
+                raw=bytes(raw),
+                truncated=truncated,
+            )
+        )
+    return fetched
+
+
+@dataclass(frozen=True)
+class FetchJob:
+    server: ServerSettings
+    folder_name: str
+    uid_validity: int | None
+    uids: list[int]
+    sizes: dict[int, int]
+    size_limit: int
+    condstore: bool
+    blob_root: str
+
+
+def fetch_and_parse(job: FetchJob) -> tuple[list[FetchedMessage], list[ParsedMessage]]:
+    """Run in a worker process: fetch one batch over a connection of its own, parse it, store the blobs; the
+    raw bytes are dropped before the result goes back."""
+    client = imap_connect(job.server)
+    try:
+        selected = client.select_folder(job.folder_name, readonly=True)
+        if int(selected.get(b"UIDVALIDITY", 0)) != job.uid_validity:
+            raise imaplib.IMAP4.error(f"UIDVALIDITY of {job.folder_name} changed during the sync")
+        fetched = batch_fetch(client, job.uids, job.sizes, size_limit=job.size_limit, condstore=job.condstore)
+    finally:
+        imap_close(client)
+    parsed = messages_parse([(message.raw, message.truncated) for message in fetched], job.blob_root)
+    return [replace(message, raw=b"") for message in fetched], parsed
 
 
 # Below this many new messages in a folder, parsing in this process is quicker than handing bytes to others.
@@ -498,7 +546,9 @@ def parse_pool() -> Executor | None:
             if multiprocessing.current_process().daemon:
                 raise RuntimeError("daemonic process")
             pool: Executor | None = ProcessPoolExecutor(
-                max_workers=max(1, os.cpu_count() or 1), mp_context=multiprocessing.get_context("spawn")
+                max_workers=max(1, os.cpu_count() or 1),
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=django_setup,
             )
         except (RuntimeError, OSError, AssertionError) as exc:
             logger.info("parsing mail in this process: no worker processes here (%s)", exc)
@@ -579,27 +629,36 @@ def threads_assign(*, account: MailAccount, parsed: list[ParsedMessage], dates: 
             threads_merge(account=account, into=target, others=existing[1:])
         thread_of_group[root] = target
     if new_groups:
-        created = MailThread.objects.bulk_create(
-            [
-                MailThread(
-                    account=account,
-                    subject=thread_subject(parsed[min(groups[root], key=lambda i: dates[i])].subject)[:10_000],
-                )
-                for root in new_groups
-            ]
-        )
-        for root, thread in zip(new_groups, created, strict=True):
-            thread_of_group[root] = thread.pk
+        subjects = [
+            thread_subject(parsed[min(groups[root], key=lambda i: dates[i])].subject)[:10_000] for root in new_groups
+        ]
+        created_ids = _ids_reserve(MailThread, len(new_groups))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                INSERT INTO {MailThread._meta.db_table} (id, account_id, subject, message_count)
+                SELECT id, %s, subject, 0 FROM unnest(%s::bigint[], %s::text[]) AS new(id, subject)
+                """,  # noqa: S608 - the table name is ours
+                [account.pk, created_ids, subjects],
+            )
+        for root, thread_id in zip(new_groups, created_ids, strict=True):
+            thread_of_group[root] = thread_id
     thread_ids = [thread_of_group[find(index)] for index in range(len(parsed))]
-    new_keys = {}
+    new_keys: dict[str, int] = {}
     for index, keys in enumerate(keys_per_message):
         for key in keys:
             if key not in known:
                 new_keys[key] = thread_ids[index]
-    MailThreadKey.objects.bulk_create(
-        [MailThreadKey(account=account, key=key, thread_id=thread_id) for key, thread_id in new_keys.items()],
-        ignore_conflicts=True,
-    )
+    if new_keys:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                INSERT INTO {MailThreadKey._meta.db_table} (account_id, key, thread_id)
+                SELECT %s, key, thread_id FROM unnest(%s::text[], %s::bigint[]) AS new(key, thread_id)
+                ON CONFLICT (account_id, key) DO NOTHING
+                """,  # noqa: S608 - the table name is ours
+                [account.pk, list(new_keys), list(new_keys.values())],
+            )
     return thread_ids
 
 

@@ -218,16 +218,16 @@ def _header_text(message: Message, name: str, problems: list[str]) -> str:
 
 
 def _raw_header(message: Message, name: str) -> str:
-    """The header as sent (no structured parsing): for ids and dates, which policy.default parses strictly."""
+    """The header as sent, unfolded, without structured parsing: for ids and dates, which policy.default would
+    parse strictly (and slowly) only for us to read the text back."""
+    wanted = name.lower()
     try:
-        values = message.get_all(name, failobj=[])
+        for header_name, value in message.raw_items():
+            if header_name.lower() == wanted:
+                return clean_text(" ".join(str(value).split()))
     except Exception:  # noqa: BLE001
         return ""
-    if not values:
-        return ""
-    value: Any = values[0]
-    text = getattr(value, "_parse_tree", None)
-    return clean_text(str(text if text is not None else value))
+    return ""
 
 
 def _message_ids(text: str) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django_tenants.utils import schema_context
 
 from shared_apps.common.testing import TestTenant
-from tenant_apps.mail.imap.sync import account_sync
+from tenant_apps.mail.imap.sync import AccountSync, account_sync, parse_pool
 from tenant_apps.mail.models import MailAccount, MailFolder, MailMessage, MailThread
 from tenant_apps.mail.tests import messages
 from tenant_apps.mail.tests.conftest import Mailbox, account_make
@@ -168,3 +168,22 @@ def test_server_without_condstore_is_synced_by_uid_and_flag_diff(acme: TestTenan
         # then
         assert (report.removed, report.flags_changed) == (1, 1)
         assert _stored(account) == _server(plain_mailbox)
+
+
+def test_worker_processes_fetch_and_parse_big_folders_the_same_way(acme: TestTenant, mailbox: Mailbox):
+    # given more messages than one batch, one of them with an attachment
+    for number in range(1, 7):
+        mailbox.append(messages.simple(f"Bulk {number}", message_id=f"<bulk{number}@x>"))
+    mailbox.append(messages.with_attachment())
+    account = account_make(acme, mailbox)
+    pool = parse_pool()
+    assert pool is not None
+    with schema_context(acme.schema_name):
+        # when the sync hands batches of two to the worker processes
+        report = AccountSync(account, executor=pool, batch_size=2).run()
+        # then
+        assert report.added == 7
+        assert _stored(account) == _server(mailbox)
+        report_message = MailMessage.objects.get(account=account, message_id="att@example.org")
+        assert report_message.attachments.get().filename == "q1.pdf"
+        assert "<script>" not in report_message.html_body
