@@ -1,6 +1,7 @@
 // A new customer's first minutes, in a real browser against the real backend: sign up on the public site,
 // confirm the email from the link that was mailed, land signed in on the company's subdomain, invite a
-// colleague, create an API token, change the company's settings and logo, sign out and back in.
+// colleague, create an API token, change the company's settings and logo, sign out and back in; the colleague
+// accepts the invitation from its email; the owner resets a forgotten password from its email.
 // Prints one JSON line at the end for the Python test to check the database against.
 import assert from "node:assert/strict";
 
@@ -16,6 +17,7 @@ const password = "e2e-Password-that-is-long-9";
 const colleague = `colleague-${suffix}@umbrella.example`;
 const companyOrigin = `http://${subdomain}.localhost:${port}`;
 const newName = `Umbrella Corporation ${suffix}`;
+const newPassword = "reset-Password-that-is-long-7";
 
 const browser = await browserLaunch();
 const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, reducedMotion: "reduce" });
@@ -188,10 +190,46 @@ try {
       await visitor.waitForURL(`${companyOrigin}/settings/users`);
       await fresh.close();
     }],
+    ["the colleague accepts the invitation from the email and lands in the portal as an admin", async () => {
+      const link = await linkFromMail(/http:\/\/[^\s]+\/invite\/accept\?token=[^\s]+/, { to: colleague });
+      assert.ok(link.startsWith(`${companyOrigin}/invite/accept?token=`), link);
+      const fresh = await browser.newContext({ reducedMotion: "reduce" });
+      const colleaguePage = await fresh.newPage();
+      await colleaguePage.goto(link);
+      await colleaguePage.getByLabel("Your name").fill("Chris Redfield");
+      await colleaguePage.getByLabel("Choose a password").fill("colleague-Password-42");
+      await screenshot(colleaguePage, "15-invite-accept");
+      await colleaguePage.getByRole("button", { name: "Join the team" }).click();
+      await colleaguePage.waitForURL(`${companyOrigin}/`);
+      await colleaguePage.getByRole("heading", { level: 1, name: /, Chris$/ }).waitFor();
+      await colleaguePage.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Users" }).waitFor();
+      await fresh.close();
+    }],
+    ["the owner resets a forgotten password with the emailed link", async () => {
+      const fresh = await browser.newContext({ reducedMotion: "reduce" });
+      const visitor = await fresh.newPage();
+      await visitor.goto(`${companyOrigin}/login`);
+      await visitor.getByRole("link", { name: "Forgot your password?" }).click();
+      await visitor.getByLabel("Email").fill(ownerEmail);
+      await visitor.getByRole("button", { name: "Send reset link" }).click();
+      await visitor.getByText("Check your inbox").waitFor();
+      const link = await linkFromMail(/http:\/\/[^\s]+\/password-reset\/confirm\?uid=[^\s&]+&token=[^\s]+/, { to: ownerEmail });
+      await visitor.goto(link);
+      await visitor.getByLabel("New password").fill(newPassword);
+      await screenshot(visitor, "16-password-reset");
+      await visitor.getByRole("button", { name: "Set new password" }).click();
+      await visitor.waitForURL(`${companyOrigin}/login?password_reset=1`);
+      await visitor.getByText("Your password is changed.").waitFor();
+      await visitor.getByLabel("Email").fill(ownerEmail);
+      await visitor.getByLabel("Password").fill(newPassword);
+      await visitor.getByRole("button", { name: "Sign in" }).click();
+      await visitor.waitForURL(`${companyOrigin}/`);
+      await fresh.close();
+    }],
   ]);
   const unexpected = consoleErrors.filter((text) => !/status of 40[0-9]|Failed to load resource/.test(text));
   assert.deepEqual(unexpected, [], "the browser console has errors");
-  console.log(JSON.stringify({ subdomain, company_name: newName, owner_email: ownerEmail, colleague, token_prefix: tokenShown.slice(0, 8) }));
+  console.log(JSON.stringify({ subdomain, company_name: newName, owner_email: ownerEmail, colleague, colleague_name: "Chris Redfield", token_prefix: tokenShown.slice(0, 8) }));
 } finally {
   await browser.close();
 }

@@ -10,6 +10,12 @@ describe("siteKind", () => {
     expect(siteKind("Example.COM.", "example.com")).toBe("public");
   });
 
+  it("guesses from the name when the build did not know the installation's domain", () => {
+    expect(siteKind("example.com", "localhost")).toBe("public");
+    expect(siteKind("www.example.com", "localhost")).toBe("public");
+    expect(siteKind("acme.example.com", "localhost")).toBe("portal");
+  });
+
   it("is a company's portal on a subdomain or a custom domain", () => {
     expect(siteKind("acme.localhost", "localhost")).toBe("portal");
     expect(siteKind("acme.example.com", "example.com")).toBe("portal");

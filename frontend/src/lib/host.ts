@@ -10,7 +10,14 @@ export function normalizeHostname(hostname: string): string {
 export function siteKind(hostname: string, baseDomain: string): SiteKind {
   const host = normalizeHostname(hostname);
   const base = normalizeHostname(baseDomain);
-  return host === base || host === `www.${base}` ? "public" : "portal";
+  if (host === base || host === `www.${base}`) return "public";
+  if (host.endsWith(`.${base}`)) return "portal";
+  // A build made without this installation's BASE_DOMAIN (or a company's own domain): www.<name> and a bare
+  // two-label name are the public site, anything deeper a company. A company's own bare apex domain needs a
+  // build with BASE_DOMAIN set to be told apart.
+  const labels = host.split(".");
+  if (base === "localhost" && (labels[0] === "www" || labels.length <= 2)) return "public";
+  return "portal";
 }
 
 /** The company's subdomain when the host is <subdomain>.<baseDomain>, else null. */
