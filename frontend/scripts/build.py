@@ -9,8 +9,10 @@ do), 1 a step failed, 3 Node.js/npm is missing (a failure in CI, a warning elsew
 from __future__ import annotations
 
 import argparse
+import base64
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -24,6 +26,10 @@ INSTALL_STAMP = FRONTEND / "node_modules" / ".atrium-install-stamp"
 SOURCES = ("app", "src", "schema", "public")
 CONFIG_FILES = ("package.json", "package-lock.json", "next.config.ts", "postcss.config.mjs", "tsconfig.json")
 MISSING_NODE = 3
+# The export's HTML carries a few inline <script>s (Next.js's bootstrap and page payload). A Content-Security-Policy
+# of script-src 'self' blocks them; this file lists their hashes for nginx to add to script-src.
+CSP_HASHES_FILE = OUT_DIR / "_atrium" / "csp-script-hashes.txt"
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.DOTALL)
 
 
 def say(message: str) -> None:
@@ -59,6 +65,18 @@ def run(argv: list[str]) -> int:
     return subprocess.run(argv, cwd=FRONTEND, env=env, check=False).returncode  # noqa: S603 - npm, fixed arguments
 
 
+def csp_hashes_write() -> int:
+    """Write the CSP source expressions ('sha256-...') of every inline script in the export; returns how many."""
+    hashes = set()
+    for page in OUT_DIR.rglob("*.html"):
+        for script in INLINE_SCRIPT.findall(page.read_text(encoding="utf-8")):
+            digest_b64 = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+            hashes.add(f"'sha256-{digest_b64}'")
+    CSP_HASHES_FILE.parent.mkdir(parents=True, exist_ok=True)
+    CSP_HASHES_FILE.write_text(" ".join(sorted(hashes)) + "\n", encoding="utf-8")
+    return len(hashes)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--test", action="store_true", help="also run the unit tests (Vitest)")
@@ -91,6 +109,7 @@ def main() -> int:
     BUILD_STAMP.unlink(missing_ok=True)
     if run([npm, "run", "build", "--silent"]) != 0:
         return 1
+    say(f"{csp_hashes_write()} inline script hashes for the CSP in {CSP_HASHES_FILE.relative_to(FRONTEND)}")
     BUILD_STAMP.write_text(wanted)
     return 0
 
