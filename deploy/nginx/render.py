@@ -57,9 +57,22 @@ def render_text(text: str, values: Mapping[str, str]) -> str:
     return PLACEHOLDER.sub(lambda match: values[match.group(1)], text)
 
 
+def script_src_hashes(frontend_root: str | None) -> str:
+    """The sha256 sources of the static export's inline scripts, which the build writes beside the pages.
+
+    CSP's script-src must name them or the pages never hydrate; a root without the file (the placeholder
+    page) has no inline scripts.
+    """
+    if not frontend_root:
+        return ""
+    hashes = Path(frontend_root) / "_atrium" / "csp-script-hashes.txt"
+    return hashes.read_text().strip() if hashes.is_file() else ""
+
+
 def values_complete(values: Mapping[str, str]) -> dict[str, str]:
     complete = {**DEFAULTS, **values}
     complete.setdefault("HTTPS_PORT_SUFFIX", https_port_suffix(complete["HTTPS_PORT"]))
+    complete.setdefault("SCRIPT_SRC_HASHES", script_src_hashes(complete.get("FRONTEND_ROOT")))
     return complete
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from deploy.nginx.render import TEMPLATES, template_names
+from deploy.nginx.render import TEMPLATES, template_names, values_complete
 from deploy.tests.deploy_files import (
     COMPOSE_FILE,
     DOCKERFILE,
@@ -161,8 +161,29 @@ def test_nginx_gets_a_value_for_every_template_variable():
         if re.match(r"^[A-Z][A-Z0-9_]*=", line)
     }
     needed = set().union(*(template_names(path.read_text()) for path in TEMPLATES.glob("*.template")))
+    # Filled in when the nginx image is built, from the frontend build it ships (see the Dockerfile).
+    baked = {name for name in needed if f"s|\\${{{name}}}|" in (ROOT / "deploy" / "Dockerfile").read_text()}
 
-    assert needed - set(environment) - env_file == set()
+    assert baked == {"SCRIPT_SRC_HASHES"}
+    assert needed - set(environment) - env_file - baked == set()
+
+
+def test_csp_names_the_frontend_builds_inline_scripts(tmp_path):
+    (tmp_path / "_atrium").mkdir()
+    (tmp_path / "_atrium" / "csp-script-hashes.txt").write_text("'sha256-AAAA' 'sha256-BBBB'\n")
+    base = {"BASE_DOMAIN": "example.test"}
+
+    built = values_complete({**base, "FRONTEND_ROOT": str(tmp_path)})
+    placeholder = values_complete({**base, "FRONTEND_ROOT": str(tmp_path / "missing")})
+    csp = next(
+        line
+        for line in (TEMPLATES / "atrium.conf.template").read_text().splitlines()
+        if line.strip().startswith("default") and "default-src" in line
+    )
+
+    assert built["SCRIPT_SRC_HASHES"] == "'sha256-AAAA' 'sha256-BBBB'"
+    assert placeholder["SCRIPT_SRC_HASHES"] == ""
+    assert "script-src 'self' ${SCRIPT_SRC_HASHES};" in csp
 
 
 # --- Dockerfile ---------------------------------------------------------------------------------------------------
