@@ -568,6 +568,8 @@ def command_up() -> int:
              "--schedule", str(STATE_DIR / "celerybeat-schedule")],
             LOG_DIR / "beat.log",
         ),
+        # IMAP IDLE on every active mail account's inbox: its own long-running process, not a Celery worker.
+        Child("idle", [python, "manage.py", "mail_idle"], LOG_DIR / "mail-idle.log"),
     ]  # fmt: skip
 
     peers: Peers | None = None
@@ -625,7 +627,7 @@ def command_up() -> int:
         return 0
     finally:
         if started:
-            say("Stopping web, worker and beat")
+            say("Stopping web, worker, beat and idle")
             children_stop(started)
         if peers is not None and (peers.postgres is not None or peers.redis is not None):
             say("Stopping the embedded servers")
