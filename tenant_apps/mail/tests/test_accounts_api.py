@@ -12,7 +12,7 @@ from tenant_apps.mail.crypto import secret_decrypt
 from tenant_apps.mail.imap.sync import account_sync
 from tenant_apps.mail.models import MailAccount, MailMessage
 from tenant_apps.mail.tests import messages
-from tenant_apps.mail.tests.conftest import Mailbox, account_make
+from tenant_apps.mail.tests.conftest import Mailbox, account_make, owner_client
 
 
 def _payload(mailbox: Mailbox, **overrides: Any) -> dict[str, Any]:
@@ -158,3 +158,44 @@ def test_another_company_sees_none_of_it(
     with schema_context(acme.schema_name):
         assert MailAccount.objects.filter(pk=account.pk).exists()
         assert MailMessage.objects.get(pk=message.pk).is_read is False
+
+
+def test_an_account_is_its_owners_until_an_admin_shares_it(acme: TestTenant, mailbox: Mailbox):
+    from tenant_apps.accounts.tests.conftest import person_make
+
+    # given the owner's account and a member
+    account = account_make(acme, mailbox)
+    member = person_make(acme, email="sales-member@acme.test")
+    assert member.client.get("/api/mail/accounts").json() == []
+    assert member.client.get(f"/api/mail/accounts/{account.pk}/messages").status_code == 404
+    # a member cannot share it
+    refused = member.client.put(f"/api/mail/accounts/{account.pk}/share", {"user_ids": [member.id]}, format="json")
+    assert refused.status_code == 404
+    # when the owner (an admin) shares it
+    owner = owner_client(acme)
+    shared = owner.put(f"/api/mail/accounts/{account.pk}/share", {"user_ids": [member.id]}, format="json")
+    assert shared.status_code == 200
+    assert shared.json()["shared_with"] == [member.id]
+    # then the member reads it, but cannot delete it
+    assert [item["id"] for item in member.client.get("/api/mail/accounts").json()] == [account.pk]
+    assert member.client.delete(f"/api/mail/accounts/{account.pk}").status_code == 403
+    with schema_context(acme.schema_name):
+        assert MailAccount.objects.filter(pk=account.pk).exists()
+
+
+def test_messages_over_the_size_limit_keep_their_headers_and_are_marked_truncated(
+    acme: TestTenant, mailbox: Mailbox, settings: Any
+):
+    settings.MAIL_MESSAGE_SIZE_LIMIT_BYTES = 2000
+    mailbox.append(messages.simple("Huge", message_id="<huge@x>", body="x" * 5000))
+    mailbox.append(messages.simple("Small", message_id="<small@x>"))
+    account = account_make(acme, mailbox)
+    with schema_context(acme.schema_name):
+        account_sync(account=account)
+        stored = {
+            subject: (truncated, text)
+            for subject, truncated, text in MailMessage.objects.filter(account=account).values_list(
+                "subject", "truncated", "text_body"
+            )
+        }
+    assert stored == {"Huge": (True, ""), "Small": (False, "Hi Bob,\r\nsee you.\r\n")}
