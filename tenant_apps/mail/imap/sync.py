@@ -165,6 +165,8 @@ class AccountSync:
         self.client: IMAPClient | None = None
         self.capabilities: set[bytes] = set()
         self.selected_uid_validity: int | None = None
+        self.folders_total = 0
+        self.progress_started = False
 
     # --- connection -------------------------------------------------------------------------------------------
     def _connect(self) -> IMAPClient:
@@ -194,12 +196,14 @@ class AccountSync:
             folders = self.folders_sync(client)
             if folder_names is not None:
                 folders = [folder for folder in folders if folder.name in folder_names]
-            MailAccount.objects.filter(pk=account.pk).update(
-                sync_state=SyncState.SYNCING, sync_folders_total=len(folders), sync_folders_done=0
-            )
+            # Progress is written only once a folder turns out to have changes: a sync that finds nothing new
+            # costs the database one statement (each would be a commit of its own).
+            self.folders_total = len(folders)
             for done, folder in enumerate(folders, start=1):
-                report.folders.append(self.folder_sync(client, folder))
-                MailAccount.objects.filter(pk=account.pk).update(sync_folders_done=done)
+                folder_report = self.folder_sync(client, folder)
+                report.folders.append(folder_report)
+                if not folder_report.unchanged:
+                    MailAccount.objects.filter(pk=account.pk).update(sync_folders_done=done)
         except MailServerError as exc:
             self._failed(exc)
             raise
@@ -213,8 +217,22 @@ class AccountSync:
                 imap_close(self.client)
                 self.client = None
         account_status_set(account, AccountStatus.OK, "")
-        MailAccount.objects.filter(pk=account.pk).update(sync_state=SyncState.IDLE, last_synced_at=timezone.now())
+        MailAccount.objects.filter(pk=account.pk).update(
+            sync_state=SyncState.IDLE,
+            sync_folders_total=len(report.folders),
+            sync_folders_done=len(report.folders),
+            last_synced_at=timezone.now(),
+        )
         return report
+
+    def _progress_start(self) -> None:
+        """The account shows 'syncing' with folders done of total, from the first folder that has changes."""
+        if self.progress_started:
+            return
+        self.progress_started = True
+        MailAccount.objects.filter(pk=self.account.pk).update(
+            sync_state=SyncState.SYNCING, sync_folders_total=self.folders_total, sync_folders_done=0
+        )
 
     def _failed(self, problem: MailServerError) -> None:
         account_status_set(self.account, problem.status, problem.message)
@@ -305,6 +323,7 @@ class AccountSync:
             report.unchanged = report.flags_changed == 0
             return report
 
+        self._progress_start()
         complete = folder.uid_validity == uid_validity and folder.uid_next is not None
         if complete and self.condstore and folder.highest_modseq is not None:
             new_uids, removed = self._changes_condstore(client, folder, exists, report)
