@@ -1,6 +1,11 @@
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-application = get_asgi_application()
+django.setup(set_prefix=False)
+
+# Imported after setup: the handler loads the middleware, which needs the apps. What it changes: config/asgi_handler.py.
+from config.asgi_handler import SyncChainASGIHandler  # noqa: E402
+
+application = SyncChainASGIHandler()

@@ -1,0 +1,102 @@
+"""The ASGI entry point (config/asgi.py): one synchronous middleware chain, entered once per request, and
+requests to two companies interleaved on one worker never see each other's schema."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Callable
+from inspect import iscoroutinefunction
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from config.asgi_handler import SyncChainASGIHandler
+from shared_apps.billing.middleware import TenantReadOnlyMiddleware
+from shared_apps.common.testing import TestTenant
+
+
+def test_middleware_chain_is_built_in_one_mode() -> None:
+    # Given the handler gunicorn's workers serve
+    handler = SyncChainASGIHandler()
+
+    # Then the chain and the view hooks are synchronous: Django adapts no mode switch inside the chain
+    assert iscoroutinefunction(handler._middleware_chain) is False
+    assert [iscoroutinefunction(hook) for hook in handler._view_middleware] == [False] * len(handler._view_middleware)
+
+
+async def _get(application: Any, hostname: str, path: str) -> int:
+    messages: list[dict[str, Any]] = []
+    received = False
+
+    async def receive() -> dict[str, Any]:
+        nonlocal received
+        if not received:
+            received = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await asyncio.sleep(60)
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        messages.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", hostname.encode())],
+        "client": ("127.0.0.1", 40000),
+        "server": ("127.0.0.1", 8000),
+    }
+    await application(scope, receive, send)
+    return int(next(message["status"] for message in messages if message["type"] == "http.response.start"))
+
+
+@pytest.mark.django_db(transaction=False)
+def test_interleaved_requests_to_two_companies_stay_isolated(
+    acme: TestTenant, globex: TestTenant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a probe just before each view (on the thread that runs it) that reads the connection's real
+    # search_path from PostgreSQL, and lingers so that the requests overlap
+    seen: list[tuple[str, str, str, int]] = []
+    lock = threading.Lock()
+    original: Callable[..., Any] = TenantReadOnlyMiddleware.process_view
+
+    def probe(self: TenantReadOnlyMiddleware, request: Any, *args: Any) -> Any:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW search_path")
+            search_path = str(cursor.fetchone()[0])
+        time.sleep(0.02)
+        with lock:
+            seen.append((request.get_host(), request.tenant.schema_name, search_path, threading.get_ident()))
+        return original(self, request, *args)
+
+    monkeypatch.setattr(TenantReadOnlyMiddleware, "process_view", probe)
+    # Each request's thread closes its connection when the request finishes (production pools them).
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
+    application = SyncChainASGIHandler()
+    hosts = [acme.hostname, globex.hostname] * 10
+
+    # When twenty requests alternate between the two companies concurrently on one event loop
+    async def run() -> list[int]:
+        return list(await asyncio.gather(*(_get(application, host, "/healthz") for host in hosts)))
+
+    statuses = asyncio.run(run())
+
+    # Then every request reached its own company's schema and nothing else
+    schema_of = {acme.hostname: acme.schema_name, globex.hostname: globex.schema_name}
+    assert statuses == [200] * 20
+    assert sorted(host for host, _, _, _ in seen) == sorted(hosts)
+    assert [(schema, search_path.split(",")[0].strip()) for host, schema, search_path, _ in seen] == [
+        (schema_of[host], schema_of[host]) for host, _, _, _ in seen
+    ]
+    # And they did overlap: more than one thread served them
+    assert len({thread for _, _, _, thread in seen}) > 1
