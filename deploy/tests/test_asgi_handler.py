@@ -23,8 +23,11 @@ def test_middleware_chain_is_built_in_one_mode() -> None:
     handler = SyncChainASGIHandler()
 
     # Then the chain and the view hooks are synchronous: Django adapts no mode switch inside the chain
-    assert iscoroutinefunction(handler._middleware_chain) is False
-    assert [iscoroutinefunction(hook) for hook in handler._view_middleware] == [False] * len(handler._view_middleware)
+    chain = vars(handler)["_middleware_chain"]
+    view_hooks = vars(handler)["_view_middleware"]
+    assert iscoroutinefunction(chain) is False
+    assert view_hooks != []
+    assert [iscoroutinefunction(hook) for hook in view_hooks] == [False] * len(view_hooks)
 
 
 async def _get(application: Any, hostname: str, path: str) -> int:
