@@ -1,5 +1,5 @@
-"""IMAP IDLE against the real Dovecot: a message appended by another client is noticed within a second; a dropped
-connection is re-established."""
+"""IMAP IDLE against the real Dovecot: a message appended by another client is pushed during IDLE; IDLE is re-issued
+on its timer; a dropped connection is re-established."""
 
 from __future__ import annotations
 
@@ -33,21 +33,29 @@ def _wait_for(condition, seconds: float = 5.0) -> bool:
     return False
 
 
-def test_new_mail_during_idle_is_noticed_within_a_second(mailbox: Mailbox):
-    # given a listener that has caught up once after connecting
-    listener, stop, changes = _listen(mailbox, mailbox.dovecot.port, reissue_seconds=1.5, check_seconds=0.1)
+def test_new_mail_during_idle_is_pushed_not_polled(mailbox: Mailbox):
+    # given a listener that has caught up once, whose IDLE would only be re-issued after a minute
+    listener, stop, changes = _listen(mailbox, mailbox.dovecot.port, reissue_seconds=60, check_seconds=0.1)
     try:
         assert _wait_for(lambda: len(changes) == 1), (changes, listener.connections, listener.idle_commands)
         # when another client appends
-        appended_at = time.monotonic()
         mailbox.append(messages.simple("Pushed"))
-        # then
-        assert _wait_for(lambda: len(changes) == 2)
-        assert changes[1] - appended_at < 1.0
-        # IDLE is re-issued on its (here short) timer without reconnecting
-        commands = listener.idle_commands
-        assert _wait_for(lambda: listener.idle_commands >= commands + 1)
+        # then the server's push during the same IDLE brings it, long before any re-issue or reconnect could
+        # (how fast is bench/mail_sync.py's idle_latency_ms, not a test's business)
+        assert _wait_for(lambda: len(changes) == 2, seconds=10.0)
         assert listener.connections == 1
+    finally:
+        stop.set()
+
+
+def test_idle_is_reissued_on_its_timer_without_reconnecting(mailbox: Mailbox):
+    listener, stop, changes = _listen(mailbox, mailbox.dovecot.port, reissue_seconds=1.0, check_seconds=0.1)
+    try:
+        assert _wait_for(lambda: len(changes) == 1)
+        commands = listener.idle_commands
+        assert _wait_for(lambda: listener.idle_commands >= commands + 2, seconds=10.0)
+        assert listener.connections == 1
+        assert len(changes) == 1  # re-issuing is not mistaken for new mail
     finally:
         stop.set()
 
