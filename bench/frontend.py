@@ -28,12 +28,11 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.provision import _server_connect, percentile  # noqa: E402
+from bench.common import bench_database_url, database_recreate, percentile  # noqa: E402
 
 BENCH_DATABASE = "atrium_bench_frontend"
 CACHE_PREFIX = "atrium-bench-frontend"
@@ -43,16 +42,8 @@ TARGET_TTI_MS = 1500
 TARGET_JS_KB = 250
 
 
-def database_url() -> str:
-    parts = urlsplit(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/atrium"))
-    return urlunsplit(parts._replace(path=f"/{BENCH_DATABASE}"))
-
-
 def database_set(*, create: bool) -> None:
-    with _server_connect(database_url()) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
-        if create:
-            conn.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
+    database_recreate(bench_database_url(BENCH_DATABASE), create=create)
 
 
 def company_make(password: str) -> None:
@@ -97,7 +88,7 @@ def main() -> int:
     password = secrets.token_urlsafe(16)
     base_domain = "localhost"
     env_for_django = {
-        "DATABASE_URL": database_url(),
+        "DATABASE_URL": bench_database_url(BENCH_DATABASE),
         "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/7"),
         "CACHE_KEY_PREFIX": CACHE_PREFIX,
         "DJANGO_SETTINGS_MODULE": "config.settings.dev",

@@ -35,12 +35,11 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.provision import _server_connect, percentile  # noqa: E402
+from bench.common import bench_database_url, database_drop, database_recreate, percentile  # noqa: E402
 
 BENCH_DATABASE = "atrium_bench_load"
 CACHE_PREFIX = "atrium-bench-load"
@@ -60,22 +59,6 @@ class Results:
     by_kind: Counter[str] = field(default_factory=Counter)
     errors: Counter[str] = field(default_factory=Counter)
     requests: int = 0
-
-
-def database_url() -> str:
-    parts = urlsplit(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/atrium"))
-    return urlunsplit(parts._replace(path=f"/{BENCH_DATABASE}"))
-
-
-def database_recreate(url: str) -> None:
-    with _server_connect(url) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
-
-
-def database_drop(url: str) -> None:
-    with _server_connect(url) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
 
 
 def redis_forget() -> None:
@@ -260,7 +243,7 @@ def main() -> int:
     parser.add_argument("--web-workers", type=int, default=2)
     args = parser.parse_args()
 
-    url = database_url()
+    url = bench_database_url(BENCH_DATABASE)
     database_recreate(url)
     base_domain = "localhost"
     env_for_django = {

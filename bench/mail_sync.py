@@ -34,10 +34,11 @@ from email.header import Header
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import bench_database_url, database_recreate  # noqa: E402
 
 BENCH_DATABASE = "atrium_bench_mail"
 BENCH_USER = "bench@example.test"
@@ -128,30 +129,6 @@ def server_warm_up(port: int) -> None:
         uids = client.search(["ALL"])
         for first in range(0, len(uids), 500):
             client.fetch(uids[first : first + 500], ["BODY.PEEK[]", "RFC822.SIZE", "FLAGS", "INTERNALDATE"])
-
-
-def bench_database_url() -> str:
-    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/atrium")
-    return urlunsplit(urlsplit(base)._replace(path=f"/{BENCH_DATABASE}"))
-
-
-def _server_connect(url: str) -> Any:
-    import psycopg
-    from psycopg.conninfo import make_conninfo
-
-    from config.env import database_from_url
-
-    config = database_from_url(url)
-    params = {"user": config["USER"], "password": config["PASSWORD"], "host": config["HOST"], "port": config["PORT"]}
-    conninfo = make_conninfo(dbname="postgres", **{key: value for key, value in params.items() if value})
-    return psycopg.connect(conninfo, autocommit=True)
-
-
-def database_recreate(url: str, *, create: bool = True) -> None:
-    with _server_connect(url) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
-        if create:
-            conn.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
 
 
 def maildir_count(root: Path) -> int:
@@ -253,7 +230,7 @@ def main() -> None:
         if shutil.which(tool) is None:
             sys.exit(f"{tool} is not installed: apt-get install -y isync offlineimap")
 
-    url = bench_database_url()
+    url = bench_database_url(BENCH_DATABASE)
     database_recreate(url)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/3")

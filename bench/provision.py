@@ -20,49 +20,13 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import bench_database_url, database_drop, database_recreate, percentile  # noqa: E402
+
 BENCH_DATABASE = "atrium_bench"
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
-
-
-def bench_database_url() -> str:
-    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/atrium")
-    parts = urlsplit(base)
-    return urlunsplit(parts._replace(path=f"/{BENCH_DATABASE}"))
-
-
-def _server_connect(url: str) -> Any:
-    """An autocommit connection to the server's maintenance database, for CREATE/DROP DATABASE."""
-    import psycopg
-    from psycopg.conninfo import make_conninfo
-
-    from config.env import database_from_url
-
-    config = database_from_url(url)
-    params = {"user": config["USER"], "password": config["PASSWORD"], "host": config["HOST"], "port": config["PORT"]}
-    conninfo = make_conninfo(dbname="postgres", **{key: value for key, value in params.items() if value})
-    return psycopg.connect(conninfo, autocommit=True)
-
-
-def database_recreate(url: str) -> None:
-    with _server_connect(url) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
-
-
-def database_drop(url: str) -> None:
-    with _server_connect(url) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
 
 
 def main() -> None:
@@ -71,7 +35,7 @@ def main() -> None:
     parser.add_argument("--migrate", type=int, default=3, help="tenants through django-tenants' migrate path")
     args = parser.parse_args()
 
-    url = bench_database_url()
+    url = bench_database_url(BENCH_DATABASE)
     database_recreate(url)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/12")

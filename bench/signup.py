@@ -23,30 +23,13 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.provision import _server_connect, percentile  # noqa: E402
+from bench.common import bench_database_url, database_drop, database_recreate, percentile  # noqa: E402
 
 BENCH_DATABASE = "atrium_bench_signup"
-
-
-def bench_database_url() -> str:
-    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/atrium")
-    return urlunsplit(urlsplit(base)._replace(path=f"/{BENCH_DATABASE}"))
-
-
-def database_recreate(url: str) -> None:
-    with _server_connect(url) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
-
-
-def database_drop(url: str) -> None:
-    with _server_connect(url) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
 
 
 def main() -> None:
@@ -55,7 +38,7 @@ def main() -> None:
     parser.add_argument("--checks", type=int, default=300)
     args = parser.parse_args()
 
-    url = bench_database_url()
+    url = bench_database_url(BENCH_DATABASE)
     database_recreate(url)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/5")

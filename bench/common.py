@@ -1,0 +1,45 @@
+"""What every benchmark needs: a scratch database of its own on the configured server, and percentiles."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def bench_database_url(name: str) -> str:
+    """DATABASE_URL's server and credentials, with the benchmark's own database `name`."""
+    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/atrium")
+    return urlunsplit(urlsplit(base)._replace(path=f"/{name}"))
+
+
+def server_connect(url: str) -> Any:
+    """An autocommit connection to the server's maintenance database, for CREATE/DROP DATABASE."""
+    import psycopg
+    from psycopg.conninfo import make_conninfo
+
+    from config.env import database_from_url
+
+    config = database_from_url(url)
+    params = {"user": config["USER"], "password": config["PASSWORD"], "host": config["HOST"], "port": config["PORT"]}
+    conninfo = make_conninfo(dbname="postgres", **{key: value for key, value in params.items() if value})
+    return psycopg.connect(conninfo, autocommit=True)
+
+
+def database_recreate(url: str, *, create: bool = True) -> None:
+    """Drop the database `url` names (and everything in it), then create it empty unless create=False."""
+    name = urlsplit(url).path.lstrip("/")
+    with server_connect(url) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if create:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def database_drop(url: str) -> None:
+    database_recreate(url, create=False)
