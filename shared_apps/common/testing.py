@@ -139,6 +139,25 @@ def public_client(db: None) -> Any:
     return api_client(settings.BASE_DOMAIN)
 
 
+def rate_limit_counters_clear() -> None:
+    """Rate-limit counters live in Redis, outside the rolled-back transaction; tests that trip them clear them."""
+    from django.conf import settings
+    from django_redis import get_redis_connection
+
+    redis = get_redis_connection("default")
+    keys = list(redis.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:ratelimit:*"))
+    if keys:
+        redis.delete(*keys)
+
+
+@pytest.fixture
+def rate_limit_counters_cleared() -> Iterator[None]:
+    """Each test that uses this starts and ends without any rate-limit counter."""
+    rate_limit_counters_clear()
+    yield
+    rate_limit_counters_clear()
+
+
 def redis_address() -> tuple[str, int]:
     from django.conf import settings
 

@@ -20,7 +20,6 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.utils import timezone
-from django_redis import get_redis_connection
 
 from shared_apps.billing.models import BillingAccount, BillingStatus, Plan
 from shared_apps.billing.tests.stripe_front import StripeFront, stripe_event, stripe_signature
@@ -173,16 +172,8 @@ def acme_account(acme: TestTenant, plans: dict[str, Plan]) -> BillingAccount:
 
 
 @pytest.fixture(autouse=True)
-def _signup_counters_cleared() -> Iterator[None]:
-    def clear() -> None:
-        redis = get_redis_connection("default")
-        keys = list(redis.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:ratelimit:*"))
-        if keys:
-            redis.delete(*keys)
-
-    clear()
-    yield
-    clear()
+def _signup_counters_cleared(rate_limit_counters_cleared: None) -> None:
+    """Rate-limit counters live in Redis, outside the rolled-back transaction: each test starts without any."""
 
 
 def deliver(body: bytes, signature: str) -> Any:

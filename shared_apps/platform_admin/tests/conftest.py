@@ -1,12 +1,10 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any, cast
 
 import pytest
 from django.conf import settings
 from django.test import Client
-from django_redis import get_redis_connection
 
 from shared_apps.common.testing import TEST_PASSWORD
 from shared_apps.platform_admin.models import PlatformStaff
@@ -15,18 +13,8 @@ STAFF_BACKEND = "shared_apps.platform_admin.backends.PlatformStaffBackend"
 
 
 @pytest.fixture(autouse=True)
-def _rate_limit_counters_cleared() -> Iterator[None]:
-    """Sign-in counters live in Redis, outside the rolled-back transaction: each test starts without any."""
-
-    def clear() -> None:
-        redis = get_redis_connection("default")
-        keys = list(redis.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:ratelimit:*"))
-        if keys:
-            redis.delete(*keys)
-
-    clear()
-    yield
-    clear()
+def _rate_limit_counters_cleared(rate_limit_counters_cleared: None) -> None:
+    """Rate-limit counters live in Redis, outside the rolled-back transaction: each test starts without any."""
 
 
 def public_browser() -> Client:

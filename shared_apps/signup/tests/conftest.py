@@ -4,7 +4,6 @@ from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
-from django_redis import get_redis_connection
 
 # Companies these tests sign up; each test's transaction is rolled back, so they come back with new ids.
 SIGNED_UP_SUBDOMAINS = ("initech", "initrode", "chotchkies")
@@ -25,15 +24,5 @@ def _signed_up_hosts_forgotten() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _rate_limit_counters_cleared() -> Iterator[None]:
-    """Signup counters live in Redis, outside the rolled-back transaction: each test starts without any."""
-
-    def clear() -> None:
-        redis = get_redis_connection("default")
-        keys = list(redis.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:ratelimit:*"))
-        if keys:
-            redis.delete(*keys)
-
-    clear()
-    yield
-    clear()
+def _rate_limit_counters_cleared(rate_limit_counters_cleared: None) -> None:
+    """Rate-limit counters live in Redis, outside the rolled-back transaction: each test starts without any."""
