@@ -6,6 +6,7 @@ import imaplib
 import socket
 import ssl
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from django.conf import settings
 from imapclient import IMAPClient
@@ -47,11 +48,23 @@ def _words(exc: BaseException) -> str:
     return text or type(exc).__name__
 
 
+def _garbled(exc: BaseException | None) -> TypeGuard[imaplib.IMAP4.abort]:
+    """imaplib aborts on a line that is not IMAP as it does on a dropped connection; only the words tell them apart."""
+    text = str(exc)
+    return isinstance(exc, imaplib.IMAP4.abort) and ("unexpected response: " in text or "unexpected tagged" in text)
+
+
 def classify(exc: BaseException, *, kind: str, host: str, port: int) -> MailServerError:
     """`kind` is IMAP or SMTP; the message says which server failed and how."""
     where = f"{kind} server {host}:{port}"
     if isinstance(exc, MailServerError):
         return exc
+    if isinstance(exc, LoginError) and _garbled(exc.__context__):
+        return MailServerError(
+            AccountStatus.PROTOCOL_ERROR, f"The {where} answered unexpectedly during login: {_words(exc.__context__)}"
+        )
+    if _garbled(exc):
+        return MailServerError(AccountStatus.PROTOCOL_ERROR, f"The {where} answered unexpectedly: {_words(exc)}")
     if isinstance(exc, LoginError) and isinstance(exc.__context__, imaplib.IMAP4.abort | OSError):
         # imapclient reports a connection lost during LOGIN as a LoginError; the password was not refused.
         return MailServerError(
