@@ -12,7 +12,13 @@ import time
 from django.conf import settings
 from django_redis import get_redis_connection
 
-from tenant_apps.accounts.ratelimit import RateLimitExceeded
+
+class RateLimitExceeded(Exception):
+    """Raised past a limit; views answer 429 with Retry-After set to retry_after_seconds."""
+
+    def __init__(self, retry_after_seconds: int) -> None:
+        super().__init__(f"rate limited for {retry_after_seconds}s")
+        self.retry_after_seconds = retry_after_seconds
 
 
 def _key(action: str, subject: str, window: int) -> str:

@@ -23,11 +23,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from shared_apps.common.ratelimit import RateLimitExceeded
 from tenant_apps.accounts import selectors, services
 from tenant_apps.accounts.exceptions import CsrfFailed, LogoTooLarge, RateLimited
 from tenant_apps.accounts.models import User
 from tenant_apps.accounts.permissions import IsTenantAdmin
-from tenant_apps.accounts.ratelimit import RateLimitExceeded
 from tenant_apps.accounts.serializers import (
     ApiTokenCreatedSerializer,
     ApiTokenCreateSerializer,

@@ -16,11 +16,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django_redis import get_redis_connection
 
-
-class RateLimitExceeded(Exception):
-    def __init__(self, retry_after_seconds: int) -> None:
-        super().__init__(f"rate limited for {retry_after_seconds}s")
-        self.retry_after_seconds = retry_after_seconds
+from shared_apps.common.ratelimit import RateLimitExceeded, rate_limit_hit
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -97,14 +93,16 @@ def password_reset_request_record(*, schema_name: str, email: str, ip: str) -> N
     Every request counts (each one would send a mail), whether or not the address has an account, so the
     answer says nothing about who exists.
     """
-    window, remaining = _window(time.time())
-    keys = (ip_key(ip, window, "password-reset"), email_key(schema_name, email, window, "password-reset"))
-    pipeline = get_redis_connection("default").pipeline()
-    for key in keys:
-        pipeline.incr(key)
-        pipeline.expire(key, remaining + 5)
-    ip_count, _, email_count, _ = pipeline.execute()
-    if int(ip_count) > int(settings.PASSWORD_RESET_RATE_LIMIT_PER_IP) or int(email_count) > int(
-        settings.PASSWORD_RESET_RATE_LIMIT_PER_EMAIL
-    ):
-        raise RateLimitExceeded(retry_after_seconds=remaining)
+    window_seconds = int(settings.LOGIN_RATE_LIMIT_WINDOW_SECONDS)
+    rate_limit_hit(
+        action="password-reset-ip",
+        subject=ip,
+        limit=int(settings.PASSWORD_RESET_RATE_LIMIT_PER_IP),
+        window_seconds=window_seconds,
+    )
+    rate_limit_hit(
+        action="password-reset-email",
+        subject=f"{schema_name}:{email.strip().lower()}",
+        limit=int(settings.PASSWORD_RESET_RATE_LIMIT_PER_EMAIL),
+        window_seconds=window_seconds,
+    )
