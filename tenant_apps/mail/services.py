@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from shared_apps.billing.selectors import plan_limit_ensure
 from tenant_apps.accounts.models import User
 from tenant_apps.mail.crypto import secret_encrypt
 from tenant_apps.mail.imap.connection import MailServerError, ServerSettings, imap_close, imap_connect
@@ -17,6 +18,8 @@ from tenant_apps.mail.imap.sync import account_server, account_status_set
 from tenant_apps.mail.models import AccountStatus, MailAccount, MailMessage, Security
 from tenant_apps.mail.presets import PRESETS
 from tenant_apps.mail.smtp.auth_check import smtp_login_check
+from tenants.db import connection
+from tenants.models import Tenant
 
 
 @dataclass(frozen=True)
@@ -101,8 +104,16 @@ def _sync_enqueue(account_id: int) -> None:
     mail_account_sync.apply_async(kwargs={"account_id": account_id}, queue="mail")
 
 
+def _mail_account_limit_ensure() -> None:
+    """The plan's mail account limit (402 plan_limit), checked before any server is contacted."""
+    tenant_id = Tenant.objects.filter(schema_name=connection.schema_name).values_list("pk", flat=True).first()
+    if tenant_id is not None:
+        plan_limit_ensure(tenant_id=tenant_id, resource="mail_accounts", in_use=MailAccount.objects.count())
+
+
 def mail_account_create(*, actor: User, data: AccountInput, check: bool = True) -> MailAccount:
     imap, smtp = _servers(data)
+    _mail_account_limit_ensure()
     if check:
         credentials_check(imap=imap, smtp=smtp)
     with transaction.atomic():
