@@ -11,6 +11,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 # Never used outside development: prod.py refuses to start with it.
 INSECURE_DEFAULT_SECRET_KEY = "dev-insecure-secret-key-change-me"  # noqa: S105
 SECRET_KEY = env_str("SECRET_KEY", INSECURE_DEFAULT_SECRET_KEY)
+# Earlier keys, newest first (comma separated): what they signed (sessions, reset and invitation links) is still
+# accepted, while everything new is signed with SECRET_KEY. Drop them once SESSION_COOKIE_AGE has passed.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 DEBUG = env_bool("DEBUG", False)
 
 # Tenants live at <subdomain>.<BASE_DOMAIN>; the bare BASE_DOMAIN (and www.) is the public site.

@@ -16,11 +16,13 @@ ROOT = Path(__file__).resolve().parents[2]
 GOOD_SECRET = "x" * 64
 
 
-def import_prod_settings(**env: str) -> subprocess.CompletedProcess[str]:
+def import_prod_settings(
+    show: str = "s.DEBUG, s.SESSION_COOKIE_SECURE", **env: str
+) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
     environment.update(env)
-    return subprocess.run(
-        [sys.executable, "-c", "import config.settings.prod as s; print(s.DEBUG, s.SESSION_COOKIE_SECURE)"],
+    return subprocess.run(  # noqa: S603 - the test's own code, run with this interpreter
+        [sys.executable, "-c", f"import config.settings.prod as s; print({show})"],
         cwd=ROOT,
         env=environment,
         capture_output=True,
@@ -49,6 +51,15 @@ def test_prod_refuses_a_short_secret_key():
 
     assert result.returncode != 0
     assert "SECRET_KEY must be set to a random value" in result.stderr
+
+
+def test_secret_key_fallbacks_come_from_the_environment():
+    result = import_prod_settings(
+        "s.SECRET_KEY_FALLBACKS", SECRET_KEY=GOOD_SECRET, SECRET_KEY_FALLBACKS=" old-one , older-one ,"
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['old-one', 'older-one']"
 
 
 def test_prod_starts_with_safe_settings():
