@@ -11,13 +11,12 @@ import secrets
 import shutil
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 
 from deploy.local_stack import Stack, StackError, nginx_binary, stack_start, tls_certificate_make
 from deploy.local_stack import world_readable_directory as shared_directory
-from shared_apps.common.testing import TEST_PASSWORD, TestTenant
+from shared_apps.common.testing import TEST_PASSWORD, TestTenant, database_url
 
 CUSTOM_HOST = "crm.acme-corp.test"
 UNKNOWN_CUSTOM_HOST = "crm.nobody-corp.test"
@@ -33,19 +32,6 @@ def _ssha(password: str) -> str:
     salt = secrets.token_bytes(8)
     digest = hashlib.sha1(password.encode() + salt).digest()  # noqa: S324 - the scheme nginx understands
     return "{SSHA}" + base64.b64encode(digest + salt).decode()
-
-
-def _database_url() -> str:
-    from django.db import connection
-
-    database = connection.settings_dict
-    credentials = quote(database["USER"] or "postgres")
-    if database.get("PASSWORD"):
-        credentials += ":" + quote(database["PASSWORD"])
-    host = database.get("HOST") or "127.0.0.1"
-    if host.startswith("/"):
-        return f"postgres://{credentials}@/{database['NAME']}?host={quote(host)}"
-    return f"postgres://{credentials}@{host}:{database.get('PORT') or 5432}/{database['NAME']}"
 
 
 @pytest.fixture(scope="session")
@@ -76,7 +62,7 @@ def stack(test_tenants: dict[str, TestTenant], django_db_blocker: Any) -> Iterat
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "REDIS_URL": settings.REDIS_URL,
         "EXTRA_ALLOWED_HOSTS": f"{CUSTOM_HOST},{UNKNOWN_CUSTOM_HOST}",
         "LOG_FORMAT": "json",

@@ -12,7 +12,7 @@ import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 
@@ -156,6 +156,21 @@ def rate_limit_counters_cleared() -> Iterator[None]:
     rate_limit_counters_clear()
     yield
     rate_limit_counters_clear()
+
+
+def database_url(name: str | None = None) -> str:
+    """A DATABASE_URL for the test database (or the database `name` on the same server), for subprocesses."""
+    from django.db import connection
+
+    database = connection.settings_dict
+    credentials = quote(database["USER"] or "postgres")
+    if database.get("PASSWORD"):
+        credentials += ":" + quote(database["PASSWORD"])
+    name = name or database["NAME"]
+    host = database.get("HOST") or "127.0.0.1"
+    if host.startswith("/"):
+        return f"postgres://{credentials}@/{name}?host={quote(host)}"
+    return f"postgres://{credentials}@{host}:{database.get('PORT') or 5432}/{name}"
 
 
 def redis_address() -> tuple[str, int]:

@@ -14,6 +14,7 @@ failure part-way drops what it restored: nothing is left half done.
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 import os
@@ -28,6 +29,7 @@ from typing import Any
 from django.conf import settings
 from django.core import serializers
 from django.core.management.color import no_style
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_exists
@@ -107,6 +109,15 @@ def tenant_public_rows(tenant: Tenant) -> list[models.Model]:
     return rows
 
 
+class _ExactJSONEncoder(DjangoJSONEncoder):
+    """DjangoJSONEncoder cuts times to milliseconds; a restored row must equal the one backed up."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime.datetime | datetime.time):
+            return o.isoformat()
+        return super().default(o)
+
+
 # --- backup -------------------------------------------------------------------------------------------------------
 
 
@@ -151,7 +162,9 @@ def tenant_backup_write(*, tenant: Tenant, path: Path) -> dict[str, Any]:
         partial = path.with_name(path.name + ".partial")
         with tarfile.open(partial, "w") as archive:
             _add_bytes(archive, "manifest.json", json.dumps(manifest, indent=2).encode())
-            _add_bytes(archive, "public.json", serializers.serialize("json", rows, indent=1).encode())
+            _add_bytes(
+                archive, "public.json", serializers.serialize("json", rows, indent=1, cls=_ExactJSONEncoder).encode()
+            )
             archive.add(dump, arcname="schema.dump")
             media = _media_directory(tenant.pk)
             if media.is_dir():
