@@ -55,6 +55,7 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "tenant_apps.accounts",
     "tenant_apps.mail",
+    "tenant_apps.portal",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

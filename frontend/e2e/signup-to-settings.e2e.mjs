@@ -183,6 +183,12 @@ try {
       const visitor = await fresh.newPage();
       await visitor.goto(`${companyOrigin}/settings/users`);
       await visitor.waitForURL(`${companyOrigin}/login?next=%2Fsettings%2Fusers`);
+      // The sign-in page shows the company's logo and name, read without a session.
+      await visitor.getByText(`${newName} on Atrium`).waitFor();
+      await visitor.waitForFunction(() => {
+        const logo = document.querySelector('[data-testid="company-logo"]');
+        return logo instanceof HTMLImageElement && logo.complete && logo.naturalWidth > 0;
+      });
       await screenshot(visitor, "14-login");
       await visitor.getByLabel("Email").fill(ownerEmail);
       await visitor.getByLabel("Password").fill(password);

@@ -43,6 +43,7 @@ from tenant_apps.accounts.serializers import (
     MeUpdateSerializer,
     PasswordResetConfirmSerializer,
     PasswordResetRequestSerializer,
+    TenantBrandSerializer,
     TenantSettingsSerializer,
     TenantSettingsUpdateSerializer,
     UserSerializer,
@@ -346,11 +347,13 @@ def _settings_data(tenant: Tenant) -> dict[str, Any]:
     return {"name": tenant.name, "timezone": tenant.timezone, "currency": tenant.currency, "logo_url": logo_url}
 
 
-# Reads for every member, writes for owners and admins.
+# Reads for every member (or whoever read_permissions says), writes for owners and admins.
 class _MethodPermissions(APIView):
+    read_permissions: tuple[type[BasePermission], ...] = (IsAuthenticated,)
+
     def get_permissions(self) -> list[BasePermission]:
         if self.request.method in ("GET", "HEAD", "OPTIONS"):
-            return [IsAuthenticated()]
+            return [permission() for permission in self.read_permissions]
         return [permission() for permission in ADMIN]
 
 
@@ -380,8 +383,25 @@ class TenantSettingsView(_MethodPermissions):
         return Response(TenantSettingsSerializer(_settings_data(tenant)).data)
 
 
+class TenantBrandView(APIView):
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        tags=["settings"],
+        responses=TenantBrandSerializer,
+        summary="The company's name and logo, for the sign-in page (no sign-in needed)",
+    )
+    def get(self, request: Request) -> Response:
+        tenant = selectors.tenant_brand_get(tenant_id=_tenant_id(request))
+        data = _settings_data(tenant)
+        return Response(TenantBrandSerializer({"name": data["name"], "logo_url": data["logo_url"]}).data)
+
+
+# The logo is public (the sign-in page shows it); changing it is for owners and admins.
 class TenantLogoView(_MethodPermissions):
     parser_classes = [MultiPartParser]
+    read_permissions = (AllowAny,)
 
     def perform_content_negotiation(self, request: Request, force: bool = False) -> tuple[BaseRenderer, str]:
         # The logo answers with its own image type whatever Accept says (browsers ask for image/*, not JSON).
@@ -395,14 +415,14 @@ class TenantLogoView(_MethodPermissions):
         responses={
             **{(200, media_type): OpenApiResponse(OpenApiTypes.BINARY) for media_type in LOGO_MEDIA_TYPES},
         },
-        summary="The company's logo image",
+        summary="The company's logo image (no sign-in needed)",
     )
     def get(self, request: Request) -> FileResponse:
-        path, kind = selectors.tenant_logo_get(actor=_actor(request), tenant_id=_tenant_id(request))
+        path, kind = selectors.tenant_logo_get(tenant_id=_tenant_id(request))
         response = FileResponse(path.open("rb"), content_type=kind.content_type)
         response["X-Content-Type-Options"] = "nosniff"
         response["Content-Security-Policy"] = "default-src 'none'"
-        response["Cache-Control"] = "private, max-age=86400"
+        response["Cache-Control"] = "public, max-age=86400"
         return response
 
     @extend_schema(

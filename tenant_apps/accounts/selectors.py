@@ -55,9 +55,14 @@ def tenant_settings_get(*, actor: User, tenant_id: int) -> Tenant:
     return Tenant.objects.get(pk=tenant_id)
 
 
-def tenant_logo_get(*, actor: User, tenant_id: int) -> tuple[Path, ImageKind]:
-    """The logo file of the company and its type; NotFound when there is none."""
-    tenant = tenant_settings_get(actor=actor, tenant_id=tenant_id)
+def tenant_brand_get(*, tenant_id: int) -> Tenant:
+    """The company's row for what anyone at its host may see before signing in: its name and logo."""
+    return Tenant.objects.get(pk=tenant_id)
+
+
+def tenant_logo_get(*, tenant_id: int) -> tuple[Path, ImageKind]:
+    """The logo file of the company and its type; NotFound when there is none. Public: the sign-in page shows it."""
+    tenant = tenant_brand_get(tenant_id=tenant_id)
     if not tenant.logo_path:
         raise NotFound("This company has no logo.")
     directory = (Path(settings.MEDIA_ROOT) / "tenants" / str(tenant.pk)).resolve()

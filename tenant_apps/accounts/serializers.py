@@ -204,6 +204,11 @@ class TenantSettingsSerializer(serializers.Serializer):
     logo_url = serializers.CharField(allow_null=True, help_text="Where the logo is served; null without a logo.")
 
 
+class TenantBrandSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    logo_url = serializers.CharField(allow_null=True, help_text="Where the logo is served; null without a logo.")
+
+
 class TenantSettingsUpdateSerializer(InputSerializer):
     name = StrictCharField(max_length=100, required=False)
     timezone = StrictCharField(max_length=64, required=False, help_text="An IANA time zone name, e.g. 'Europe/Berlin'.")

@@ -21,4 +21,5 @@ urlpatterns = [
     path("tokens/<int:token_id>", api.ApiTokenDetailView.as_view(), name="token-detail"),
     path("settings", api.TenantSettingsView.as_view(), name="tenant-settings"),
     path("settings/logo", api.TenantLogoView.as_view(), name="tenant-logo"),
+    path("settings/brand", api.TenantBrandView.as_view(), name="tenant-brand"),
 ]

@@ -24,7 +24,6 @@ SIGNED_IN_ENDPOINTS = [
     ("get", "/api/invitations"),
     ("get", "/api/tokens"),
     ("get", "/api/settings"),
-    ("get", "/api/settings/logo"),
 ]
 
 
@@ -196,6 +195,8 @@ def test_settings_changes_stay_in_their_company(
     }
     assert globex_owner.client.get("/api/settings/logo").status_code == 404
     assert acme_owner.client.get("/api/settings/logo").status_code == 200
+    assert api_client(globex.hostname).get("/api/settings/logo").status_code == 404
+    assert api_client(globex.hostname).get("/api/settings/brand").json() == {"name": "Globex Inc", "logo_url": None}
     assert list((tmp_path / "tenants").iterdir()) == [tmp_path / "tenants" / str(acme.tenant_id)]
 
 

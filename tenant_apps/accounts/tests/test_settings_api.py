@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import schema_context
 
-from shared_apps.common.testing import TestTenant
+from shared_apps.common.testing import TestTenant, api_client
 from tenant_apps.accounts.tests.conftest import Person, error, png_bytes
 from tenants.models import Tenant
 from tenants.routing import host_cache_forget, tenant_for_host
@@ -155,6 +155,24 @@ def test_logo_is_served_whatever_the_accept_header(acme_admin: Person, media_roo
 
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
+
+
+def test_logo_and_brand_are_readable_without_signing_in(acme: TestTenant, acme_admin: Person, media_root: Path):
+    # given a logo uploaded by an admin
+    logo_url = upload(acme_admin, "logo.png", png_bytes()).json()["logo_url"]
+    anonymous = api_client(acme.hostname)
+
+    # when someone who has not signed in asks for the company's brand and logo
+    brand = anonymous.get("/api/settings/brand")
+    logo = anonymous.get(logo_url)
+
+    # then both answer, and the settings themselves stay private
+    assert brand.status_code == 200
+    assert brand.json() == {"name": "Acme Corp", "logo_url": logo_url}
+    assert (logo.status_code, logo["Content-Type"]) == (200, "image/png")
+    assert anonymous.get("/api/settings").status_code == 401
+    assert anonymous.delete("/api/settings/logo").status_code in (401, 403)
+    assert tenant_row(acme)["logo_path"].endswith(".png")
 
 
 def test_no_logo_is_404(acme_member: Person, media_root: Path):

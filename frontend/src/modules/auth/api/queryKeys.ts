@@ -6,4 +6,7 @@ export const queryKeys = {
   tokens: ["tokens"] as const,
   billing: ["billing"] as const,
   plans: ["plans"] as const,
+  brand: ["brand"] as const,
+  dashboard: ["dashboard"] as const,
+  search: (text: string) => ["search", text] as const,
 };

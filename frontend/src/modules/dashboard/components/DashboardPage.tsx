@@ -8,6 +8,7 @@ import { useBilling } from "../../billing/hooks/useBilling";
 import { useTenantSettings } from "../../company/hooks/useTenantSettings";
 import { useSearchParam } from "../../site/hooks/useSearchParam";
 import { Banner } from "@/modules/ui/components/Banner";
+import { MailInsights } from "./MailInsights";
 import { SetupChecklist } from "./SetupChecklist";
 import { StatCard } from "./StatCard";
 
@@ -41,6 +42,9 @@ export function DashboardPage() {
         <StatCard label="Team" value={billing.data ? teamSize : "…"} detail={teamSize === 1 ? "person" : "people"} />
         <StatCard label="Plan" value={billing.data ? (plan?.name ?? "Unlimited") : "…"} detail={billing.data?.enabled ? billing.data.status.replace("_", " ") : "All features"} />
         <StatCard label="Time zone" value={settings.data ? settings.data.timezone.split("/").pop()?.replaceAll("_", " ") : "…"} detail={settings.data ? `Amounts in ${settings.data.currency}` : undefined} />
+      </div>
+      <div className="mt-6">
+        <MailInsights canConnect={isAdminRole(me.data?.role)} />
       </div>
       <div className="mt-6 grid gap-6 lg:grid-cols-2">
         {settings.isError ? <ErrorState error={settings.error} onRetry={() => void settings.refetch()} /> : null}

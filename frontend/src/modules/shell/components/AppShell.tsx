@@ -10,6 +10,7 @@ import { Spinner } from "@/modules/ui/components/Spinner";
 
 import { isAdminRole, useMe } from "../../auth/hooks/useMe";
 import { BillingBanner } from "../../billing/components/BillingBanner";
+import { SearchButton } from "../../search/components/SearchButton";
 import { SideNav } from "./SideNav";
 import { TenantBadge } from "./TenantBadge";
 import { UserMenu } from "./UserMenu";
@@ -68,7 +69,9 @@ export function AppShell({ children, adminOnly = false }: { children: ReactNode;
             <path d="M3 5h14v2H3zM3 9h14v2H3zM3 13h14v2H3z" />
           </svg>
         </button>
-        <div className="hidden lg:block" />
+        <div className="mx-3 flex flex-1 justify-start lg:mx-0">
+          <SearchButton isAdmin={isAdmin} />
+        </div>
         <UserMenu me={me.data} />
       </header>
       <main id="main" className="mx-auto max-w-5xl px-4 py-8 sm:px-8">

@@ -1,0 +1,1 @@
+"""The company portal's own reads: the home dashboard, global search and the notifications of the app shell."""

@@ -1,0 +1,58 @@
+"""HTTP endpoints of the portal under /api/ on a company's host: the dashboard, search and notifications."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import NotAuthenticated, NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from tenant_apps.accounts.models import User
+from tenant_apps.accounts.selectors import tenant_brand_get
+from tenant_apps.portal.dashboard import dashboard_get
+from tenant_apps.portal.search import portal_search
+from tenant_apps.portal.serializers import DashboardSerializer, SearchQuerySerializer, SearchResultsSerializer
+
+
+def _actor(request: Request) -> User:
+    user = request.user
+    if not isinstance(user, User):
+        raise NotAuthenticated()
+    return user
+
+
+def _tenant_timezone(request: Request) -> str:
+    tenant = getattr(request._request, "tenant", None)
+    if tenant is None:
+        raise NotFound()
+    # Read fresh: the row cached for host routing may be minutes older than a time zone just changed.
+    return tenant_brand_get(tenant_id=tenant.pk).timezone
+
+
+class DashboardView(APIView):
+    @extend_schema(
+        tags=["portal"],
+        responses=DashboardSerializer,
+        summary="Home dashboard: mail received and sent per day (30 days, company time zone), unread and sync "
+        "health per account",
+    )
+    def get(self, request: Request) -> Response:
+        dashboard = dashboard_get(actor=_actor(request), timezone_name=_tenant_timezone(request))
+        return Response(DashboardSerializer(dashboard).data)
+
+
+class SearchView(APIView):
+    @extend_schema(
+        tags=["portal"],
+        parameters=[SearchQuerySerializer],
+        responses=SearchResultsSerializer,
+        summary="Search people (owners and admins only) and the mail I may read; words match as prefixes",
+    )
+    def get(self, request: Request) -> Response:
+        query = SearchQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        results = portal_search(
+            actor=_actor(request), text=query.validated_data["q"], limit=query.validated_data["limit"]
+        )
+        return Response(SearchResultsSerializer(results).data)
