@@ -38,6 +38,7 @@ from tenant_apps.mail.serializers import (
     MailPresetSerializer,
     MailThreadSerializer,
 )
+from tenant_apps.mail.serializers_actions import message_filters
 from tenant_apps.mail.storage import blob_read, mail_blob_root
 from tenants.db import connection
 
@@ -188,18 +189,7 @@ class MessageListView(GenericAPIView[MailMessage]):
         account = _account(request, account_id)
         query = MailMessageListQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        data = query.validated_data
-        filters = selectors.MessageFilters(
-            folder_id=data.get("folder"),
-            thread_id=data.get("thread"),
-            unread=data.get("unread"),
-            flagged=data.get("flagged"),
-            has_attachments=data.get("has_attachments"),
-            sender=data.get("sender", ""),
-            since=data.get("since"),
-            until=data.get("until"),
-            query=data.get("q", ""),
-        )
+        filters = message_filters(query.validated_data)
         messages = selectors.mail_message_list(actor=_actor(request), account=account, filters=filters)
         page = self.paginate_queryset(messages)
         return self.get_paginated_response(MailMessageSerializer(page, many=True).data)

@@ -224,3 +224,46 @@ class MailAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class MailTrashedFrom(models.Model):
+    """The folder a message was in before it was moved to Trash: where undoing the delete moves it back to."""
+
+    message = models.OneToOneField(MailMessage, on_delete=models.CASCADE, related_name="trashed_from")
+    # Gone with its folder: a message whose folder was deleted is restored to the inbox.
+    folder = models.ForeignKey(MailFolder, on_delete=models.CASCADE, related_name="+")
+    trashed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.message_id} from {self.folder_id}"
+
+
+class MailActionState(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class MailActionJob(models.Model):
+    """One action on a selection of messages, written to the server in batches; done of total is its progress."""
+
+    account = models.ForeignKey(MailAccount, on_delete=models.CASCADE, related_name="action_jobs")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    action = models.CharField(max_length=16)
+    # The action's argument: the target folder of a move, the keyword of a keyword change.
+    target_folder = models.ForeignKey(MailFolder, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    keyword = models.CharField(max_length=200, blank=True, default="")
+    message_ids = ArrayField(models.BigIntegerField(), default=list, blank=True)
+    state = models.CharField(max_length=8, choices=MailActionState.choices, default=MailActionState.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.done}/{self.total}"

@@ -94,3 +94,20 @@ def mail_sync_fanout() -> int:
             mail_tenant_sync_fanout.apply_async(countdown=random.uniform(0, spread / 2))
         count += 1
     return count
+
+
+@shared_task(name="mail.action_job_run", acks_late=True)
+def mail_action_job_run(*, job_id: int) -> str:
+    """Run a bulk action in batches; a server refusal is kept on the job for the user to read, not retried."""
+    from tenant_apps.mail.actions import action_job_run
+    from tenant_apps.mail.imap.writer import ActionRefused
+    from tenant_apps.mail.models import MailActionJob, MailActionState
+
+    job = MailActionJob.objects.select_related("account", "target_folder").filter(pk=job_id).first()
+    if job is None:
+        return GONE
+    try:
+        job = action_job_run(job=job)
+    except (ActionRefused, MailServerError):
+        return MailActionState.FAILED
+    return DONE

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tenant_apps.mail import api
+from tenant_apps.mail import api, views_actions
 
 urlpatterns = [
     path("presets", api.PresetListView.as_view(), name="mail-presets"),
@@ -11,11 +11,19 @@ urlpatterns = [
     path("accounts/<int:account_id>/test", api.AccountTestView.as_view(), name="mail-account-test"),
     path("accounts/<int:account_id>/sync", api.AccountSyncView.as_view(), name="mail-account-sync"),
     path("accounts/<int:account_id>/share", api.AccountShareView.as_view(), name="mail-account-share"),
-    path("accounts/<int:account_id>/folders", api.FolderListView.as_view(), name="mail-folder-list"),
+    path("accounts/<int:account_id>/folders", views_actions.FolderListCreateView.as_view(), name="mail-folder-list"),
     path("accounts/<int:account_id>/threads", api.ThreadListView.as_view(), name="mail-thread-list"),
     path("accounts/<int:account_id>/messages", api.MessageListView.as_view(), name="mail-message-list"),
     path("messages/<int:message_id>", api.MessageDetailView.as_view(), name="mail-message-detail"),
     path("messages/<int:message_id>/raw", api.MessageRawView.as_view(), name="mail-message-raw"),
     path("messages/<int:message_id>/attachments", api.AttachmentListView.as_view(), name="mail-attachment-list"),
     path("attachments/<int:attachment_id>", api.AttachmentDownloadView.as_view(), name="mail-attachment-download"),
+    path(
+        "accounts/<int:account_id>/messages/actions",
+        views_actions.MessageActionView.as_view(),
+        name="mail-message-actions",
+    ),
+    path("accounts/<int:account_id>/trash/empty", views_actions.TrashEmptyView.as_view(), name="mail-trash-empty"),
+    path("action-jobs/<int:job_id>", views_actions.ActionJobView.as_view(), name="mail-action-job"),
+    path("folders/<int:folder_id>", views_actions.FolderDetailView.as_view(), name="mail-folder-detail"),
 ]

@@ -385,7 +385,12 @@ class AccountSync:
         modifiers = [f"CHANGEDSINCE {folder.highest_modseq}"]
         if self.qresync:
             modifiers.append("VANISHED")
-        changed = uid_fetch(client, f"1:{folder.uid_next - 1}", ["UID", "FLAGS", "MODSEQ"], modifiers)
+        # A folder that was empty (UIDNEXT 1) has no old messages to ask about; "1:0" is a BAD command.
+        changed = (
+            uid_fetch(client, f"1:{folder.uid_next - 1}", ["UID", "FLAGS", "MODSEQ"], modifiers)
+            if folder.uid_next > 1
+            else {}
+        )
         report.flags_changed = self._flags_apply(folder, changed)
         if self.qresync:
             removed = vanished_take(client) & local_uids
