@@ -250,25 +250,33 @@ def rows_moved(*, source: MailFolder, destination: MailFolder, rows: list[Row], 
         destination.uid_validity = moved.uid_validity
         MailFolder.objects.filter(pk=destination.pk).update(uid_validity=moved.uid_validity)
     known = moved.uid_validity is not None and moved.uid_validity == destination.uid_validity
-    placed = [row for row in rows if known and row.uid in moved.new_uids]
-    if placed:
+    new_uids = {row.id: moved.new_uids[row.uid] for row in rows if known and row.uid in moved.new_uids}
+    # A sync running meanwhile may have fetched some into the destination already (that row stands for the
+    # message) or dropped some from the source: only rows still in the source move, onto UIDs still free.
+    taken = set(
+        MailMessage.objects.filter(folder=destination, uid__in=list(new_uids.values())).values_list("uid", flat=True)
+    )
+    candidates = [message_id for message_id, uid in new_uids.items() if uid not in taken]
+    placed_ids: list[int] = []
+    if candidates:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"""
                 UPDATE {MailMessage._meta.db_table} AS message SET folder_id = %s, uid = moved.uid
-                FROM unnest(%s::bigint[], %s::bigint[]) AS moved(id, uid) WHERE message.id = moved.id
+                FROM unnest(%s::bigint[], %s::bigint[]) AS moved(id, uid)
+                WHERE message.id = moved.id AND message.folder_id = %s
+                RETURNING message.id
                 """,  # noqa: S608 - the table name is ours; values are parameters
-                [destination.pk, [row.id for row in placed], [moved.new_uids[row.uid] for row in placed]],
+                [destination.pk, candidates, [new_uids[message_id] for message_id in candidates], source.pk],
             )
-    placed_ids = [row.id for row in placed]
+            placed_ids = [row[0] for row in cursor.fetchall()]
     MailTrashedFrom.objects.filter(message_id__in=placed_ids).delete()
     if trashed:
         MailTrashedFrom.objects.bulk_create(
             [MailTrashedFrom(message_id=message_id, folder=source) for message_id in placed_ids]
         )
-    placed_set = set(placed_ids)
-    lost = [row.uid for row in rows if row.id not in placed_set]
-    messages_rows_delete(folder=source, uids=lost)
+    placed = set(placed_ids)
+    messages_rows_delete(folder=source, uids=[row.uid for row in rows if row.id not in placed])
 
 
 def messages_rows_delete(*, folder: MailFolder, uids: list[int]) -> None:

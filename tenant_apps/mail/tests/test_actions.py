@@ -14,7 +14,7 @@ from tenant_apps.accounts.models import User
 from tenant_apps.mail import actions
 from tenant_apps.mail.actions import Action, ActionRun, Row, mail_action_start, rows_moved, trash_empty
 from tenant_apps.mail.imap.sync import account_sync
-from tenant_apps.mail.imap.writer import ActionRefused, Moved, copyuid_parse, uid_sequence
+from tenant_apps.mail.imap.writer import ActionRefused, ImapWriter, Moved, copyuid_parse, uid_sequence
 from tenant_apps.mail.models import MailAccount, MailActionJob, MailFolder, MailMessage, MailTrashedFrom
 from tenant_apps.mail.tests import messages
 from tenant_apps.mail.tests.conftest import Mailbox, _dovecot_or_fail, account_make, mailbox_make
@@ -216,6 +216,32 @@ def test_a_move_the_server_did_not_report_uids_for_is_fetched_by_the_next_sync(a
         assert not MailMessage.objects.filter(pk=moving.pk).exists()
         account_sync(account=account)
         assert message(account, "Moved quietly").folder_id == archive.pk
+        assert_in_step(account, mailbox)
+
+
+def test_a_sync_that_ran_between_the_move_and_our_rows_wins(acme: TestTenant, mailbox: Mailbox):
+    account = synced_account(acme, mailbox, ["Raced"])
+    with schema_context(acme.schema_name):
+        moving = message(account, "Raced")
+        trash = MailFolder.objects.get(account=account, role="trash")
+        with mailbox.other_client() as other:
+            other.select_folder("INBOX")
+            moved = ImapWriter(other).move([moving.uid], "Trash")
+        # given a sync that already fetched the message into Trash and dropped it from the inbox
+        account_sync(account=account)
+        synced_id = message(account, "Raced").pk
+        # when our rows follow the move afterwards
+        rows_moved(
+            source=moving.folder,
+            destination=trash,
+            rows=[Row(moving.pk, moving.folder_id, moving.uid)],
+            moved=moved,
+            trashed=True,
+        )
+        # then the synced row stands, nothing is doubled, and nothing fails
+        assert list(MailMessage.objects.filter(account=account).values_list("pk", "folder_id")) == [
+            (synced_id, trash.pk)
+        ]
         assert_in_step(account, mailbox)
 
 
