@@ -14,3 +14,9 @@ class MailServerUnavailable(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "The mail server could not be used."
     default_code = "mail_server_error"
+
+
+class LabelsUnsupportedError(exceptions.APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = "Labels can only be changed on messages of a Gmail account."
+    default_code = "labels_unsupported"

@@ -91,6 +91,9 @@ class MailFolder(models.Model):
     # EXISTS as the server last reported it; with UIDNEXT and HIGHESTMODSEQ it tells "nothing changed".
     server_message_count = models.PositiveIntegerField(default=0)
     last_synced_at = models.DateTimeField(null=True, blank=True)
+    # Gmail: the label this folder shows (\Inbox, \Sent, Work, ...). Such a folder is not synced; its messages
+    # are the All Mail messages carrying the label. Null for every other folder (All Mail, Trash, Spam too).
+    gmail_label = models.CharField(max_length=1000, null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -160,6 +163,10 @@ class MailMessage(models.Model):
     raw_sha256 = models.CharField(max_length=64, blank=True, default="")
     # Names and addresses of everyone on the message, one string, for the search vector.
     participants = models.TextField(blank=True, default="")
+    # Gmail only: X-GM-LABELS as the server wrote them, and the message's identity and thread there.
+    labels = ArrayField(models.CharField(max_length=1000), default=list, blank=True)
+    gmail_message_id = models.BigIntegerField(null=True, blank=True)
+    gmail_thread_id = models.BigIntegerField(null=True, blank=True)
     # Computed by PostgreSQL on insert, so indexing costs the sync no Python time. The body is capped: a
     # tsvector holds at most 1 MB, and the start of a long mail is what people search for.
     search_vector = models.GeneratedField(
@@ -173,7 +180,15 @@ class MailMessage(models.Model):
 
     class Meta:
         ordering = ["-id"]
-        constraints = [models.UniqueConstraint(fields=["folder", "uid"], name="mail_message_unique_uid")]
+        constraints = [
+            models.UniqueConstraint(fields=["folder", "uid"], name="mail_message_unique_uid"),
+            # A Gmail message is stored once, whichever labels (folders) it is in.
+            models.UniqueConstraint(
+                fields=["account", "gmail_message_id"],
+                condition=models.Q(gmail_message_id__isnull=False),
+                name="mail_message_unique_gmail_id",
+            ),
+        ]
         indexes = [
             models.Index(fields=["folder", "-internal_date", "-id"], name="mail_message_folder_recent"),
             models.Index(fields=["account", "-internal_date", "-id"], name="mail_message_account_recent"),
@@ -181,6 +196,7 @@ class MailMessage(models.Model):
             models.Index(fields=["account", "message_id"], name="mail_message_msgid"),
             models.Index(fields=["from_address"], name="mail_message_from"),
             GinIndex(fields=["search_vector"], name="mail_message_search"),
+            GinIndex(fields=["labels"], name="mail_message_labels"),
         ]
 
     def __str__(self) -> str:

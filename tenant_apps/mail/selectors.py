@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.postgres.search import SearchQuery
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet
 
 from tenant_apps.accounts.models import User
+from tenant_apps.mail.imap.gmail import folder_filter as gmail_folder_filter
+from tenant_apps.mail.imap.gmail import label_counts as gmail_label_counts
 from tenant_apps.mail.models import MailAccount, MailAttachment, MailFolder, MailMessage, MailThread
 
 
@@ -21,11 +23,15 @@ def mail_account_get(*, actor: User, account_id: int) -> MailAccount | None:
 
 
 def mail_folder_list(*, actor: User, account: MailAccount) -> QuerySet[MailFolder]:
+    # A Gmail label folder holds no rows of its own: its counts are of the All Mail messages with its label.
     return (
         MailFolder.objects.filter(account=account)
         .annotate(
-            unread_count=Count("messages", filter=Q(messages__is_read=False)),
-            total_count=Count("messages"),
+            unread_count=Case(
+                *gmail_label_counts(unread=True),
+                default=Count("messages", filter=Q(messages__is_read=False)),
+            ),
+            total_count=Case(*gmail_label_counts(unread=False), default=Count("messages")),
         )
         .order_by("id")
     )
@@ -47,7 +53,8 @@ class MessageFilters:
 def mail_message_list(*, actor: User, account: MailAccount, filters: MessageFilters) -> QuerySet[MailMessage]:
     messages = MailMessage.objects.filter(account=account).select_related("folder")
     if filters.folder_id is not None:
-        messages = messages.filter(folder_id=filters.folder_id)
+        folder = MailFolder.objects.filter(account=account, pk=filters.folder_id).first()
+        messages = messages.filter(gmail_folder_filter(folder)) if folder else messages.none()
     if filters.thread_id is not None:
         messages = messages.filter(thread_id=filters.thread_id)
     if filters.unread is not None:

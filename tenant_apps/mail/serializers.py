@@ -83,7 +83,7 @@ class MailFolderSerializer(serializers.ModelSerializer[MailFolder]):
 
     class Meta:
         model = MailFolder
-        fields = ["id", "name", "role", "delimiter", "unread_count", "total_count", "last_synced_at"]
+        fields = ["id", "name", "role", "delimiter", "unread_count", "total_count", "last_synced_at", "gmail_label"]
         read_only_fields = fields
 
 
@@ -119,6 +119,7 @@ class MailMessageSerializer(serializers.ModelSerializer[MailMessage]):
             "has_attachments",
             "snippet",
             "truncated",
+            "labels",
         ]
         read_only_fields = fields
 
@@ -189,3 +190,40 @@ class MailPresetSerializer(serializers.Serializer[Any]):
     smtp_host = serializers.CharField()
     smtp_port = serializers.IntegerField()
     smtp_security = serializers.CharField()
+
+
+def _label_valid(label: str) -> None:
+    if not label.strip() or any(ord(character) < 0x20 or ord(character) == 0x7F for character in label):
+        raise serializers.ValidationError("A label needs visible text and no control characters.")
+    if label.startswith("\\") and label not in GMAIL_SETTABLE_SYSTEM_LABELS:
+        raise serializers.ValidationError(
+            f"{label} cannot be set here; use {', '.join(sorted(GMAIL_SETTABLE_SYSTEM_LABELS))} or a label of your own."
+        )
+    if label.startswith("[Gmail]"):
+        raise serializers.ValidationError("Names under [Gmail] belong to Gmail.")
+
+
+# Gmail's system labels a user sets by hand; Sent, Draft, Trash, Spam and Starred follow from other actions.
+GMAIL_SETTABLE_SYSTEM_LABELS = {"\\Inbox", "\\Important"}
+
+
+def _labels_field() -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.CharField(max_length=225, trim_whitespace=False, validators=[_label_valid]),
+        max_length=50,
+        required=False,
+        default=list,
+    )
+
+
+class MailMessageLabelsSerializer(serializers.Serializer[None]):
+    add = _labels_field()
+    remove = _labels_field()
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs["add"] and not attrs["remove"]:
+            raise serializers.ValidationError("Name at least one label to add or remove.")
+        both = set(attrs["add"]) & set(attrs["remove"])
+        if both:
+            raise serializers.ValidationError({"remove": [f"Added and removed at once: {', '.join(sorted(both))}."]})
+        return attrs

@@ -14,6 +14,7 @@ from shared_apps.billing.selectors import plan_limit_ensure
 from tenant_apps.accounts.models import User
 from tenant_apps.mail.crypto import secret_encrypt
 from tenant_apps.mail.imap.connection import MailServerError, ServerSettings, imap_close, imap_connect
+from tenant_apps.mail.imap.folder_session import folder_for_write
 from tenant_apps.mail.imap.sync import account_server, account_status_set
 from tenant_apps.mail.models import AccountStatus, MailAccount, MailMessage, Security
 from tenant_apps.mail.presets import PRESETS
@@ -214,28 +215,12 @@ def message_flags_set(
     changes = [(flag, wanted) for flag, wanted in (("\\Seen", read), ("\\Flagged", flagged)) if wanted is not None]
     if not changes:
         return message
-    folder = message.folder
-    account = message.account
-    client = imap_connect(account_server(account))
-    try:
-        selected = client.select_folder(folder.name)
-        if int(selected.get(b"UIDVALIDITY", 0)) != folder.uid_validity:
-            raise MailServerError(
-                AccountStatus.PROTOCOL_ERROR, f"The folder {folder.name} changed on the server; sync it again first."
-            )
+    with folder_for_write(message.account, message.folder) as client:
         for flag, wanted in changes:
             if wanted:
                 client.add_flags([message.uid], [flag.encode()], silent=True)
             else:
                 client.remove_flags([message.uid], [flag.encode()], silent=True)
-    except MailServerError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - a server failure is a status, never a 500
-        from tenant_apps.mail.imap.connection import classify
-
-        raise classify(exc, kind="IMAP", host=account.imap_host, port=account.imap_port) from exc
-    finally:
-        imap_close(client)
     flags = set(message.flags)
     for flag, wanted in changes:
         (flags.add if wanted else flags.discard)(flag)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tenant_apps.mail import api, views_actions
+from tenant_apps.mail import api, views_actions, views_labels
 
 urlpatterns = [
     path("presets", api.PresetListView.as_view(), name="mail-presets"),
@@ -26,4 +26,5 @@ urlpatterns = [
     path("accounts/<int:account_id>/trash/empty", views_actions.TrashEmptyView.as_view(), name="mail-trash-empty"),
     path("action-jobs/<int:job_id>", views_actions.ActionJobView.as_view(), name="mail-action-job"),
     path("folders/<int:folder_id>", views_actions.FolderDetailView.as_view(), name="mail-folder-detail"),
+    path("messages/<int:message_id>/labels", views_labels.MessageLabelsView.as_view(), name="mail-message-labels"),
 ]

@@ -30,8 +30,10 @@ from imapclient import IMAPClient
 from psycopg.types.json import Jsonb
 
 from tenant_apps.mail.crypto import secret_decrypt
+from tenant_apps.mail.imap import gmail
 from tenant_apps.mail.imap.connection import MailServerError, ServerSettings, classify, imap_close, imap_connect
 from tenant_apps.mail.imap.fetch import uid_fetch, uid_search_all, uid_set, vanished_take
+from tenant_apps.mail.imap.gmail import identity as gmail_identity
 from tenant_apps.mail.imap.pool_init import django_setup
 from tenant_apps.mail.models import (
     AccountStatus,
@@ -65,6 +67,7 @@ ROLE_ORDER: list[str] = [FolderRole.INBOX, FolderRole.SENT, FolderRole.DRAFTS, F
 SUBJECT_PREFIX = re.compile(r"^\s*((re|fwd?|aw|wg|sv|tr)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 # Fetch items read for each new message besides its bytes.
 META_ITEMS = ["UID", "FLAGS", "INTERNALDATE", "RFC822.SIZE"]
+GMAIL_ITEMS = gmail.GMAIL_FETCH_ITEMS
 
 
 @dataclass
@@ -103,6 +106,10 @@ class FetchedMessage:
     modseq: int | None
     raw: bytes
     truncated: bool
+    # Gmail only (X-GM-MSGID, X-GM-THRID, X-GM-LABELS).
+    gmail_message_id: int | None = None
+    gmail_thread_id: int | None = None
+    labels: tuple[str, ...] = ()
 
 
 def account_server(account: MailAccount) -> ServerSettings:
@@ -164,6 +171,9 @@ class AccountSync:
         self.blob_root = mail_blob_root(connection.schema_name)
         self.client: IMAPClient | None = None
         self.capabilities: set[bytes] = set()
+        self.gmail = False
+        self.gmail_label_folders: set[str] = set()
+        self.synced_folders: list[MailFolder] = []
         self.selected_uid_validity: int | None = None
         self.folders_total = 0
         self.progress_started = False
@@ -172,6 +182,7 @@ class AccountSync:
     def _connect(self) -> IMAPClient:
         client = self.client_factory(account_server(self.account))
         self.capabilities = {bytes(capability).upper() for capability in client.capabilities()}
+        self.gmail = gmail.server_is_gmail(self.capabilities)
         if b"QRESYNC" in self.capabilities:
             client.enable("QRESYNC")
         elif b"CONDSTORE" in self.capabilities:
@@ -187,6 +198,11 @@ class AccountSync:
     def qresync(self) -> bool:
         return b"QRESYNC" in self.capabilities
 
+    @property
+    def change_items(self) -> list[str]:
+        """What is asked of messages already stored: flags, and on Gmail the labels."""
+        return ["UID", "FLAGS", *(["X-GM-LABELS"] if self.gmail else [])]
+
     def run(self, *, folder_names: list[str] | None = None) -> SyncReport:
         """Sync the account (or only `folder_names`); server problems are recorded on the account and re-raised."""
         account = self.account
@@ -195,7 +211,7 @@ class AccountSync:
             client = self._connect()
             folders = self.folders_sync(client)
             if folder_names is not None:
-                folders = [folder for folder in folders if folder.name in folder_names]
+                folders = [folder for folder in folders if folder.name in self._names_to_sync(folder_names)]
             # Progress is written only once a folder turns out to have changes: a sync that finds nothing new
             # costs the database one statement (each would be a commit of its own).
             self.folders_total = len(folders)
@@ -225,6 +241,13 @@ class AccountSync:
         )
         return report
 
+    def _names_to_sync(self, folder_names: list[str]) -> set[str]:
+        """On Gmail a label folder (INBOX, for IDLE) is synced by syncing All Mail, where its messages are."""
+        names = set(folder_names)
+        if names & self.gmail_label_folders:
+            names.update(folder.name for folder in self.synced_folders if folder.role == FolderRole.ALL)
+        return names
+
     def _progress_start(self) -> None:
         """The account shows 'syncing' with folders done of total, from the first folder that has changes."""
         if self.progress_started:
@@ -242,7 +265,7 @@ class AccountSync:
     def folders_sync(self, client: IMAPClient) -> list[MailFolder]:
         """Follow the server's folder list: new ones are added, renamed ones (same UIDVALIDITY) renamed, gone ones
         removed with their messages. Returns the folders to sync, inbox first."""
-        listed: dict[str, tuple[str, str]] = {}
+        listed: dict[str, tuple[str, str, str | None]] = {}
         for flags, delimiter, raw_name in client.list_folders():
             lowered = {bytes(flag).lower() for flag in flags}
             if lowered & SKIP_FLAGS:
@@ -256,22 +279,30 @@ class AccountSync:
                     if flag in SPECIAL_USE_ROLES:
                         role = SPECIAL_USE_ROLES[flag]
                         break
-            listed[name] = (role, _folder_name(delimiter or b""))
+            label = gmail.folder_label(name, lowered) if self.gmail else None
+            listed[name] = (role, _folder_name(delimiter or b""), label)
         existing = {folder.name: folder for folder in MailFolder.objects.filter(account=self.account)}
         gone = {name: folder for name, folder in existing.items() if name not in listed}
-        for name, (role, delimiter) in listed.items():
+        for name, (role, delimiter, label) in listed.items():
             folder = existing.get(name)
             if folder is None and gone:
                 folder = self._renamed_from(client, name, gone)
             if folder is None:
-                folder = MailFolder.objects.create(account=self.account, name=name, role=role, delimiter=delimiter)
-            elif folder.name != name or folder.role != role or folder.delimiter != delimiter:
-                folder.name, folder.role, folder.delimiter = name, role, delimiter
-                folder.save(update_fields=["name", "role", "delimiter"])
+                folder = MailFolder.objects.create(
+                    account=self.account, name=name, role=role, delimiter=delimiter, gmail_label=label
+                )
+            elif (folder.name, folder.role, folder.delimiter, folder.gmail_label) != (name, role, delimiter, label):
+                folder.name, folder.role, folder.delimiter, folder.gmail_label = name, role, delimiter, label
+                folder.save(update_fields=["name", "role", "delimiter", "gmail_label"])
             existing[name] = folder
         for folder in gone.values():
             self._folder_remove(folder)
-        folders = [folder for name, folder in existing.items() if name in listed]
+        # Gmail's label folders are views of All Mail: listed and kept, never synced themselves.
+        self.gmail_label_folders = {name for name, (_, _, label) in listed.items() if label is not None}
+        folders = [
+            folder for name, folder in existing.items() if name in listed and name not in self.gmail_label_folders
+        ]
+        self.synced_folders = folders
         return sorted(
             folders,
             key=lambda folder: (ROLE_ORDER.index(folder.role) if folder.role in ROLE_ORDER else 4, folder.name),
@@ -370,8 +401,8 @@ class AccountSync:
         local_uids = self._local_uids(folder)
         known = local_uids & server_uids
         if known:
-            report.flags_changed = self._flags_apply(
-                folder, uid_fetch(client, uid_set(sorted(known)), ["UID", "FLAGS"])
+            report.flags_changed = self._changes_apply(
+                folder, uid_fetch(client, uid_set(sorted(known)), self.change_items)
             )
         return server_uids - local_uids, local_uids - server_uids
 
@@ -387,11 +418,11 @@ class AccountSync:
             modifiers.append("VANISHED")
         # A folder that was empty (UIDNEXT 1) has no old messages to ask about; "1:0" is a BAD command.
         changed = (
-            uid_fetch(client, f"1:{folder.uid_next - 1}", ["UID", "FLAGS", "MODSEQ"], modifiers)
+            uid_fetch(client, f"1:{folder.uid_next - 1}", [*self.change_items, "MODSEQ"], modifiers)
             if folder.uid_next > 1
             else {}
         )
-        report.flags_changed = self._flags_apply(folder, changed)
+        report.flags_changed = self._changes_apply(folder, changed)
         if self.qresync:
             removed = vanished_take(client) & local_uids
         else:
@@ -405,7 +436,14 @@ class AccountSync:
     def _flags_full_diff(self, client: IMAPClient, folder: MailFolder) -> int:
         if not folder.server_message_count:
             return 0
-        return self._flags_apply(folder, uid_fetch(client, "1:*", ["UID", "FLAGS"]))
+        return self._changes_apply(folder, uid_fetch(client, "1:*", self.change_items))
+
+    def _changes_apply(self, folder: MailFolder, answers: dict[int, dict[bytes, Any]]) -> int:
+        """Flags (and Gmail labels) of stored messages as the server has them; returns how many changed."""
+        changed = self._flags_apply(folder, answers)
+        if self.gmail:
+            changed += gmail.labels_apply(folder, answers)
+        return changed
 
     def _flags_apply(self, folder: MailFolder, answers: dict[int, dict[bytes, Any]]) -> int:
         """Store the server's flags where they differ; returns how many messages changed."""
@@ -444,16 +482,20 @@ class AccountSync:
     def _messages_fetch(self, client: IMAPClient, folder: MailFolder, uids_newest_first: list[int]) -> int:
         if self.executor is None and len(uids_newest_first) >= PARALLEL_PARSE_MIN_MESSAGES:
             self.executor = parse_pool()
-        sizes = {
-            uid: int(values.get(b"RFC822.SIZE", 0))
-            for uid, values in uid_fetch(client, uid_set(uids_newest_first), ["UID", "RFC822.SIZE"]).items()
-        }
-        uids = [uid for uid in uids_newest_first if uid in sizes]  # expunged meanwhile: gone, nothing to fetch
-        added = 0
+        items = ["UID", "RFC822.SIZE", *(["FLAGS", *gmail.GMAIL_FETCH_ITEMS] if self.gmail else [])]
+        answers = uid_fetch(client, uid_set(uids_newest_first), items)
+        # Gmail: a message already stored under another folder (moved to Trash, back from Spam) moves, not copied.
+        moved = gmail.messages_repoint(folder, answers) if self.gmail else set()
+        sizes = {uid: int(values.get(b"RFC822.SIZE", 0)) for uid, values in answers.items() if uid not in moved}
+        added = len(moved)
+        # Expunged meanwhile: gone, nothing to fetch.
+        uids = [uid for uid in uids_newest_first if uid in sizes]
         if self.executor is not None:
-            return self._messages_fetch_parallel(folder, uids, sizes)
+            return added + self._messages_fetch_parallel(folder, uids, sizes)
         for batch_uids in _batches(uids, self.batch_size):
-            fetched = batch_fetch(client, batch_uids, sizes, size_limit=self.size_limit, condstore=self.condstore)
+            fetched = batch_fetch(
+                client, batch_uids, sizes, size_limit=self.size_limit, condstore=self.condstore, gmail=self.gmail
+            )
             parsed = messages_parse([(message.raw, message.truncated) for message in fetched], str(self.blob_root))
             added += self._batch_store(folder, fetched, parsed)
         return added
@@ -478,6 +520,7 @@ class AccountSync:
                 size_limit=self.size_limit,
                 condstore=self.condstore,
                 blob_root=str(self.blob_root),
+                gmail=self.gmail,
             )
             in_flight.append(self.executor.submit(fetch_and_parse, job))
             if len(in_flight) > workers:
@@ -494,10 +537,10 @@ class AccountSync:
 
 
 def batch_fetch(
-    client: IMAPClient, uids: list[int], sizes: dict[int, int], *, size_limit: int, condstore: bool
+    client: IMAPClient, uids: list[int], sizes: dict[int, int], *, size_limit: int, condstore: bool, gmail: bool = False
 ) -> list[FetchedMessage]:
     """UID FETCH one batch (BODY.PEEK, never marking read); over the size limit only the header is fetched."""
-    meta = [*META_ITEMS, "MODSEQ"] if condstore else META_ITEMS
+    meta = [*META_ITEMS, *(["MODSEQ"] if condstore else []), *(GMAIL_ITEMS if gmail else [])]
     small = [uid for uid in uids if sizes[uid] <= size_limit]
     large = [uid for uid in uids if sizes[uid] > size_limit]
     answers: dict[int, tuple[dict[bytes, Any], bool]] = {}
@@ -513,6 +556,7 @@ def batch_fetch(
             continue
         values, truncated = answers[uid]
         raw = values.get(b"BODY[HEADER]" if truncated else b"BODY[]") or b""
+        gmail_message_id, gmail_thread_id, labels = gmail_identity(values)
         fetched.append(
             FetchedMessage(
                 uid=uid,
@@ -522,6 +566,9 @@ def batch_fetch(
                 modseq=_modseq(values),
                 raw=bytes(raw),
                 truncated=truncated,
+                gmail_message_id=gmail_message_id,
+                gmail_thread_id=gmail_thread_id,
+                labels=tuple(labels),
             )
         )
     return fetched
@@ -537,6 +584,7 @@ class FetchJob:
     size_limit: int
     condstore: bool
     blob_root: str
+    gmail: bool = False
 
 
 def fetch_and_parse(job: FetchJob) -> tuple[list[FetchedMessage], list[ParsedMessage]]:
@@ -547,7 +595,9 @@ def fetch_and_parse(job: FetchJob) -> tuple[list[FetchedMessage], list[ParsedMes
         selected = client.select_folder(job.folder_name, readonly=True)
         if int(selected.get(b"UIDVALIDITY", 0)) != job.uid_validity:
             raise imaplib.IMAP4.error(f"UIDVALIDITY of {job.folder_name} changed during the sync")
-        fetched = batch_fetch(client, job.uids, job.sizes, size_limit=job.size_limit, condstore=job.condstore)
+        fetched = batch_fetch(
+            client, job.uids, job.sizes, size_limit=job.size_limit, condstore=job.condstore, gmail=job.gmail
+        )
     finally:
         imap_close(client)
     parsed = messages_parse([(message.raw, message.truncated) for message in fetched], job.blob_root)
@@ -609,17 +659,30 @@ def _address_json(addresses: list[Address]) -> list[dict[str, str]]:
     return [{"name": address.name, "address": address.address} for address in addresses]
 
 
-def _thread_keys(parsed: ParsedMessage) -> list[str]:
+def _thread_keys(parsed: ParsedMessage, gmail_thread_id: int | None = None) -> list[str]:
     keys = [*parsed.references, *([parsed.in_reply_to] if parsed.in_reply_to else [])]
+    if not keys and gmail_thread_id is not None:
+        # JWZ first; a message that refers to nothing joins Gmail's conversation.
+        keys.append(gmail.thread_key(gmail_thread_id))
     if parsed.message_id:
         keys.append(parsed.message_id)
     return list(dict.fromkeys(key for key in keys if key))
 
 
-def threads_assign(*, account: MailAccount, parsed: list[ParsedMessage], dates: list[datetime]) -> list[int]:
-    """JWZ's id table in SQL: messages sharing any Message-ID (own, In-Reply-To, References) share a thread.
+def threads_assign(
+    *,
+    account: MailAccount,
+    parsed: list[ParsedMessage],
+    dates: list[datetime],
+    gmail_thread_ids: list[int | None] | None = None,
+) -> list[int]:
+    """JWZ's id table in SQL: messages sharing any Message-ID (own, In-Reply-To, References) share a thread; on
+    Gmail, messages without In-Reply-To/References share one by X-GM-THRID.
     Returns a thread id per message; threads joined by a new message are merged."""
-    keys_per_message = [_thread_keys(message) for message in parsed]
+    gmail_threads = gmail_thread_ids or [None] * len(parsed)
+    keys_per_message = [
+        _thread_keys(message, gmail_thread_id) for message, gmail_thread_id in zip(parsed, gmail_threads, strict=True)
+    ]
     all_keys = {key for keys in keys_per_message for key in keys}
     known = dict(MailThreadKey.objects.filter(account=account, key__in=list(all_keys)).values_list("key", "thread_id"))
     # Union-find over the batch: messages linked by a key, directly or through each other.
@@ -755,6 +818,9 @@ MESSAGE_COLUMNS = (
     "parse_problems",
     "raw_sha256",
     "created_at",
+    "labels",
+    "gmail_message_id",
+    "gmail_thread_id",
 )
 
 
@@ -787,7 +853,12 @@ def messages_store(
     if not fetched:
         return 0
     dates = [message.internal_date for message in fetched]
-    thread_ids = threads_assign(account=account, parsed=parsed, dates=dates)
+    thread_ids = threads_assign(
+        account=account,
+        parsed=parsed,
+        dates=dates,
+        gmail_thread_ids=[message.gmail_thread_id for message in fetched],
+    )
     message_ids = _ids_reserve(MailMessage, len(fetched))
     now = timezone.now()
     rows = []
@@ -829,6 +900,9 @@ def messages_store(
                 "\n".join(info.problems)[:10_000],
                 info.raw_sha256,
                 now,
+                list(message.labels),
+                message.gmail_message_id,
+                message.gmail_thread_id,
             )
         )
         for role, people in (

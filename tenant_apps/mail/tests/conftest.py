@@ -3,6 +3,7 @@ test, and mail accounts in the real test tenants."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,6 +12,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from django_tenants.utils import schema_context
 from imapclient import IMAPClient
+from imapclient.imap_utf7 import decode as decode_utf7
 
 from shared_apps.common.testing import TestTenant, api_client, peer_required
 from tenant_apps.accounts.models import User
@@ -25,6 +27,7 @@ from tenant_apps.mail.tests.dovecot import (
     free_port,
     in_ci,
 )
+from tenant_apps.mail.tests.gmail_emulator import GmailEmulator
 
 
 def _dovecot_or_fail(**options: Any) -> Iterator[DovecotServer]:
@@ -162,3 +165,71 @@ def globex_owner_client(globex: TestTenant) -> Any:
 
 
 __all__ = ["api_client"]
+
+
+@pytest.fixture(scope="session")
+def gmail_emulator() -> Iterator[GmailEmulator]:
+    """The Gmail IMAP emulator (tests/gmail_emulator.py) on a loopback port, for the session."""
+    emulator = GmailEmulator().start()
+    peer_required("Gmail emulator", emulator.host, emulator.port)
+    yield emulator
+    emulator.stop()
+
+
+class GmailMailbox:
+    """One user on the Gmail emulator, plus IMAP connections acting as another client (Gmail's web UI, a phone)."""
+
+    def __init__(self, emulator: GmailEmulator, username: str) -> None:
+        self.emulator = emulator
+        self.username = username
+        self.password = DEFAULT_PASSWORD
+        self.user = emulator.user_add(username, self.password)
+
+    def other_client(self) -> IMAPClient:
+        client = IMAPClient(self.emulator.host, port=self.emulator.port, ssl=False, timeout=10)
+        client.login(self.username, self.password)
+        return client
+
+    def append(self, raw: bytes, folder: str = "INBOX", flags: tuple[bytes, ...] = ()) -> None:
+        with self.other_client() as client:
+            client.append(folder, raw, flags=flags)
+
+    def labels_on_server(self, message_id: str) -> list[str]:
+        """The labels a second client sees on the message with this Message-ID (found in All Mail)."""
+        with self.other_client() as client:
+            client.select_folder("[Gmail]/All Mail", readonly=True)
+            answers = client.fetch(client.search(["ALL"]), ["X-GM-LABELS", "BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"])
+        for values in answers.values():
+            if message_id.encode() in values[b"BODY[HEADER.FIELDS (MESSAGE-ID)]"]:
+                return sorted(decode_utf7(label) for label in values[b"X-GM-LABELS"])
+        raise AssertionError(f"{message_id} is not in All Mail")
+
+    def account_input(self, **overrides: Any) -> services.AccountInput:
+        values: dict[str, Any] = {
+            "name": "Gmail",
+            "email_address": self.username,
+            "username": self.username,
+            "password": self.password,
+            "imap_host": self.emulator.host,
+            "imap_port": self.emulator.port,
+            "imap_security": "none",
+            "smtp_host": "127.0.0.1",
+            "smtp_port": 1,
+            "smtp_security": "none",
+        }
+        values.update(overrides)
+        return services.AccountInput(**values)
+
+
+@pytest.fixture
+def gmail_mailbox(gmail_emulator: GmailEmulator) -> GmailMailbox:
+    return GmailMailbox(gmail_emulator, f"user{next(_gmail_users)}@gmail.test")
+
+
+_gmail_users = itertools.count(1)
+
+
+def gmail_account_make(tenant: TestTenant, mailbox: GmailMailbox) -> MailAccount:
+    with schema_context(tenant.schema_name):
+        owner = User.objects.get(email=tenant.owner_email)
+        return services.mail_account_create(actor=owner, data=mailbox.account_input(), check=False)
