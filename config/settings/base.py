@@ -222,6 +222,18 @@ MAIL_SYNC_BATCH_SIZE = env_int("MAIL_SYNC_BATCH_SIZE", 250)
 MAIL_MESSAGE_SIZE_LIMIT_BYTES = env_int("MAIL_MESSAGE_SIZE_LIMIT_BYTES", 25 * 1024 * 1024)
 MAIL_SYNC_INTERVAL_SECONDS = env_int("MAIL_SYNC_INTERVAL_SECONDS", 300)
 MAIL_SYNC_LOCK_SECONDS = env_int("MAIL_SYNC_LOCK_SECONDS", 30 * 60)
+# Sending (outbox): the attachments of one outgoing message together, at most (larger uploads answer 413).
+MAIL_SEND_SIZE_LIMIT_BYTES = env_int("MAIL_SEND_SIZE_LIMIT_BYTES", 25 * 1024 * 1024)
+# "Undo send" window for users who did not choose their own (0-60 s).
+MAIL_UNDO_SEND_SECONDS = env_int("MAIL_UNDO_SEND_SECONDS", 10)
+# A worker holds a send this long; past it the sweep treats the send as crashed.
+MAIL_SEND_LEASE_SECONDS = env_int("MAIL_SEND_LEASE_SECONDS", 300)
+# Temporary failures (4xx, unreachable) are retried with backoff up to this many attempts in all.
+MAIL_SEND_MAX_ATTEMPTS = env_int("MAIL_SEND_MAX_ATTEMPTS", 6)
+# The minute sweep queues a due message again only when it is this late (its own task is probably lost).
+MAIL_OUTBOX_SWEEP_GRACE_SECONDS = env_int("MAIL_OUTBOX_SWEEP_GRACE_SECONDS", 60)
+# Draft saves within this many seconds reach the IMAP server as one APPEND.
+MAIL_DRAFT_SAVE_DEBOUNCE_SECONDS = env_int("MAIL_DRAFT_SAVE_DEBOUNCE_SECONDS", 5)
 
 # Mail sent by the platform itself (invitations, password resets).
 EMAIL_HOST = env_str("EMAIL_HOST", "")
@@ -250,6 +262,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "refill-spare-schemas": {"task": "tenants.spare_pool_refill", "schedule": 60.0, "options": {"queue": "default"}},
     "mail-sync-fanout": {"task": "mail.sync_fanout", "schedule": 300.0, "options": {"queue": "mail"}},
+    "mail-outbox-sweep": {"task": "mail.outbox_sweep", "schedule": 60.0, "options": {"queue": "mail"}},
     # Companies whose owner never confirmed the email (public schema, no tenant).
     "delete-unverified-signups": {
         "task": "signup.unverified_signups_delete",

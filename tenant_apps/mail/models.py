@@ -283,3 +283,134 @@ class MailActionJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.done}/{self.total}"
+
+
+class MailUpload(models.Model):
+    """A file uploaded for an outgoing message or a draft, kept in the tenant's blob store by its SHA-256.
+
+    Forwarding makes one from a received attachment (same bytes, no copy). Only its uploader can use it."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mail_uploads")
+    filename = models.CharField(max_length=255)
+    # Detected from the bytes, never taken from the name or the request.
+    content_type = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class OutboxStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled (undone)"
+
+
+class SendProgress(models.TextChoices):
+    """How far a send got, each step committed before the next starts: what a crashed send may safely redo."""
+
+    NOTHING = "", "Nothing handed over yet"
+    DATA = "data", "Message handed to the SMTP server, answer not recorded"
+    ACCEPTED = "accepted", "Accepted by the SMTP server"
+    FILED = "filed", "Sent copy filed, draft removed"
+
+
+class ComposeMode(models.TextChoices):
+    NEW = "new", "New message"
+    REPLY = "reply", "Reply"
+    REPLY_ALL = "reply_all", "Reply all"
+    FORWARD = "forward", "Forward"
+
+
+class MailComposition(models.Model):
+    """What a user writes: recipients, subject, bodies, attachments and the message it answers."""
+
+    account = models.ForeignKey(MailAccount, on_delete=models.CASCADE, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Lists of {"name": ..., "address": ...}.
+    to = models.JSONField(default=list, blank=True)
+    cc = models.JSONField(default=list, blank=True)
+    bcc = models.JSONField(default=list, blank=True)
+    subject = models.TextField(blank=True, default="")
+    text_body = models.TextField(blank=True, default="")
+    html_body = models.TextField(blank=True, default="")
+    mode = models.CharField(max_length=9, choices=ComposeMode.choices, default=ComposeMode.NEW)
+    source_message = models.ForeignKey(MailMessage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    in_reply_to = models.CharField(max_length=998, blank=True, default="")
+    references = ArrayField(models.CharField(max_length=998), default=list, blank=True)
+    attachments = models.ManyToManyField(MailUpload, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class MailOutgoing(MailComposition):
+    """One message in the outbox. Its bytes (and so its Message-ID and Date) are fixed when it is queued."""
+
+    status = models.CharField(max_length=9, choices=OutboxStatus.choices, default=OutboxStatus.QUEUED)
+    progress = models.CharField(max_length=8, choices=SendProgress.choices, blank=True, default="")
+    message_id = models.CharField(max_length=998)
+    raw_sha256 = models.CharField(max_length=64)
+    send_at = models.DateTimeField()
+    # Undo is possible until then (the undo window; a scheduled message can be cancelled until send_at).
+    undo_until = models.DateTimeField()
+    attempts = models.PositiveIntegerField(default=0)
+    # A worker holds a send until then; past it, the sweep treats the send as crashed.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True, default="")
+    # The send may or may not have been delivered (the worker died while the server had the message).
+    delivery_uncertain = models.BooleanField(default=False)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_copy_uid = models.BigIntegerField(null=True, blank=True)
+    sent_copy_error = models.TextField(blank=True, default="")
+    draft = models.ForeignKey("MailDraft", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [models.UniqueConstraint(fields=["account", "message_id"], name="mail_outgoing_unique_msgid")]
+        indexes = [
+            models.Index(fields=["account", "-id"], name="mail_outgoing_account"),
+            models.Index(fields=["status", "send_at"], name="mail_outgoing_due"),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class MailDraft(MailComposition):
+    """A draft, saved here at once and pushed to the server's Drafts folder (debounced) as one message."""
+
+    revision = models.PositiveIntegerField(default=1)
+    # The revision now on the server, under server_uid in server_folder (UIDVALIDITY server_uid_validity).
+    server_revision = models.PositiveIntegerField(default=0)
+    server_folder = models.CharField(max_length=1000, blank=True, default="")
+    server_uid = models.BigIntegerField(null=True, blank=True)
+    server_uid_validity = models.BigIntegerField(null=True, blank=True)
+    server_message_id = models.CharField(max_length=998, blank=True, default="")
+    server_error = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        indexes = [models.Index(fields=["account", "author", "-updated_at"], name="mail_draft_recent")]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class MailSendPreferences(models.Model):
+    """A user's own sending settings."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mail_send_prefs")
+    undo_send_seconds = models.PositiveSmallIntegerField(default=10)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: undo {self.undo_send_seconds}s"

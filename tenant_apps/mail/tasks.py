@@ -111,3 +111,9 @@ def mail_action_job_run(*, job_id: int) -> str:
     except (ActionRefused, MailServerError):
         return MailActionState.FAILED
     return DONE
+
+
+# The outbox's and drafts' tasks live with them; importing them here lets Celery's autodiscovery find them.
+from tenant_apps.mail.outbox import tasks as outbox_tasks  # noqa: E402
+
+__all__ = ["outbox_tasks"]

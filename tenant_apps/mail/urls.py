@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tenant_apps.mail import api, views_actions, views_labels
+from tenant_apps.mail import api, views_actions, views_labels, views_outbox
 
 urlpatterns = [
     path("presets", api.PresetListView.as_view(), name="mail-presets"),
@@ -27,4 +27,14 @@ urlpatterns = [
     path("action-jobs/<int:job_id>", views_actions.ActionJobView.as_view(), name="mail-action-job"),
     path("folders/<int:folder_id>", views_actions.FolderDetailView.as_view(), name="mail-folder-detail"),
     path("messages/<int:message_id>/labels", views_labels.MessageLabelsView.as_view(), name="mail-message-labels"),
+]
+
+urlpatterns += [
+    path("accounts/<int:account_id>/outbox", views_outbox.AccountOutboxView.as_view(), name="mail-outbox-list"),
+    path("outbox/<int:outgoing_id>", views_outbox.OutboxDetailView.as_view(), name="mail-outbox-detail"),
+    path("outbox/<int:outgoing_id>/undo", views_outbox.OutboxUndoView.as_view(), name="mail-outbox-undo"),
+    path("outbox/<int:outgoing_id>/retry", views_outbox.OutboxRetryView.as_view(), name="mail-outbox-retry"),
+    path("uploads", views_outbox.UploadCreateView.as_view(), name="mail-upload-create"),
+    path("uploads/<int:upload_id>", views_outbox.UploadDetailView.as_view(), name="mail-upload-detail"),
+    path("send-preferences", views_outbox.SendPreferencesView.as_view(), name="mail-send-preferences"),
 ]

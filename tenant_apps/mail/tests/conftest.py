@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -53,12 +54,26 @@ def dovecot_plain() -> Iterator[DovecotServer]:
     yield from _dovecot_or_fail(capabilities=REDUCED_CAPABILITIES)
 
 
+@dataclass(frozen=True)
+class ReceivedMail:
+    """One message as the SMTP server got it: the envelope and the exact bytes after DATA."""
+
+    mail_from: str
+    rcpt_tos: list[str]
+    data: bytes
+
+
 class SmtpAuthServer:
+    """aiosmtpd with AUTH that records every message it accepts; `refusals` maps a recipient to the reply its
+    RCPT gets (e.g. "550 5.1.1 <x@y>: User unknown")."""
+
     def __init__(self) -> None:
         self.users: dict[str, str] = {}
+        self.received: list[ReceivedMail] = []
+        self.refusals: dict[str, str] = {}
         self.port = free_port()
         self.controller = Controller(
-            _SinkHandler(),
+            _RecordingHandler(self),
             hostname="127.0.0.1",
             port=self.port,
             authenticator=self._authenticate,
@@ -72,8 +87,20 @@ class SmtpAuthServer:
         return AuthResult(success=self.users.get(username) == auth_data.password.decode(), handled=False)
 
 
-class _SinkHandler:
+class _RecordingHandler:
+    def __init__(self, smtp: SmtpAuthServer) -> None:
+        self.smtp = smtp
+
+    async def handle_RCPT(  # noqa: N802 - aiosmtpd's name
+        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
+    ) -> str:
+        if address in self.smtp.refusals:
+            return self.smtp.refusals[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's name
+        self.smtp.received.append(ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
         return "250 OK"
 
 

@@ -1,0 +1,1 @@
+"""Sending mail: compose input, MIME building, the outbox (queue, send, undo, retry), drafts and uploads."""

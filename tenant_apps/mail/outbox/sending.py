@@ -1,0 +1,243 @@
+"""Sending one outbox item, step by step, each step committed before the next so a crash is recoverable:
+
+1. claim: queued and due -> sending, with a lease (a worker that dies lets the lease run out);
+2. progress=data, committed just before the message goes to the SMTP server (after every RCPT was accepted);
+3. accepted: status sent; 4. filed: Sent copy APPENDed (not for Gmail, which files it itself), draft removed.
+
+A send found past its lease with progress "" never reached DATA: it is queued again. With progress "data"
+the server may have accepted it: it is marked failed with delivery_uncertain, for the user to check, and is
+never sent again on its own. The Message-ID is fixed at queue time, so a confirmed resend is recognisable.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from imapclient import IMAPClient
+
+from tenant_apps.mail.crypto import SecretUnreadable
+from tenant_apps.mail.imap.connection import MailServerError, classify, imap_close, imap_connect
+from tenant_apps.mail.imap.filing import message_append, message_id_find, role_folder_name, uid_remove
+from tenant_apps.mail.imap.sync import account_server
+from tenant_apps.mail.models import FolderRole, MailDraft, MailOutgoing, OutboxStatus, SendProgress
+from tenant_apps.mail.outbox.compose import recipients_from_json
+from tenant_apps.mail.outbox.mime import with_bcc
+from tenant_apps.mail.smtp.connection import account_smtp_server
+from tenant_apps.mail.smtp.deliver import Envelope, SendFailed, smtp_deliver
+from tenant_apps.mail.storage import blob_read, mail_blob_root
+from tenants.db import connection
+
+logger = logging.getLogger(__name__)
+
+GONE = "gone"
+SKIPPED = "skipped"
+SENT = "sent"
+FAILED = "failed"
+REQUEUED = "requeued"
+UNCERTAIN = "uncertain"
+FILED_LATER = "sent, not filed"
+
+UNCERTAIN_AFTER_CRASH = (
+    "The send stopped after the message was handed to the SMTP server and before its answer was recorded: "
+    "it may have been delivered. Check the Sent folder or ask a recipient before sending it again."
+)
+
+
+def _lease_end() -> datetime:
+    return timezone.now() + timedelta(seconds=int(settings.MAIL_SEND_LEASE_SECONDS))
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min, ... capped at 30 min."""
+    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 30 * 60))
+
+
+def send_enqueue(outgoing_id: int, eta: datetime | None = None) -> None:
+    from tenant_apps.mail.outbox.tasks import mail_outbox_send
+
+    mail_outbox_send.apply_async(kwargs={"outgoing_id": outgoing_id}, eta=eta, queue="mail")
+
+
+def _claim(outgoing_id: int) -> bool:
+    with transaction.atomic():
+        return bool(
+            MailOutgoing.objects.filter(pk=outgoing_id, status=OutboxStatus.QUEUED, send_at__lte=timezone.now()).update(
+                status=OutboxStatus.SENDING,
+                progress=SendProgress.NOTHING,
+                attempts=F("attempts") + 1,
+                lease_until=_lease_end(),
+                updated_at=timezone.now(),
+            )
+        )
+
+
+def _claim_filing(outgoing_id: int) -> bool:
+    """A sent message whose Sent copy is still missing, and no worker on it."""
+    with transaction.atomic():
+        return bool(
+            MailOutgoing.objects.filter(
+                pk=outgoing_id, status=OutboxStatus.SENT, progress=SendProgress.ACCEPTED, lease_until__lt=timezone.now()
+            ).update(lease_until=_lease_end())
+        )
+
+
+def _progress_data(outgoing_id: int) -> None:
+    with transaction.atomic():
+        MailOutgoing.objects.filter(pk=outgoing_id).update(progress=SendProgress.DATA)
+
+
+def envelope_recipients(outgoing: MailOutgoing) -> list[str]:
+    addresses = [item.address for item in recipients_from_json([*outgoing.to, *outgoing.cc, *outgoing.bcc])]
+    return list(dict.fromkeys(addresses))
+
+
+def _failure_record(outgoing: MailOutgoing, failure: SendFailed) -> str:
+    now = timezone.now()
+    again = not failure.permanent and outgoing.attempts < int(settings.MAIL_SEND_MAX_ATTEMPTS)
+    with transaction.atomic():
+        if again:
+            due = now + retry_delay(outgoing.attempts)
+            MailOutgoing.objects.filter(pk=outgoing.pk).update(
+                status=OutboxStatus.QUEUED, send_at=due, last_error=failure.message, lease_until=None, updated_at=now
+            )
+            transaction.on_commit(partial(send_enqueue, outgoing.pk, due))
+            return REQUEUED
+        MailOutgoing.objects.filter(pk=outgoing.pk).update(
+            status=OutboxStatus.FAILED,
+            last_error=failure.message,
+            delivery_uncertain=failure.uncertain,
+            lease_until=None,
+            updated_at=now,
+        )
+    return UNCERTAIN if failure.uncertain else FAILED
+
+
+def outbox_send(outgoing_id: int) -> str:
+    """Send one outbox item if it is due and nobody else is sending it; safe to run any number of times."""
+    if _claim_filing(outgoing_id):
+        return _file(MailOutgoing.objects.select_related("account", "draft").get(pk=outgoing_id))
+    if not _claim(outgoing_id):
+        return GONE if not MailOutgoing.objects.filter(pk=outgoing_id).exists() else SKIPPED
+    outgoing = MailOutgoing.objects.select_related("account", "draft").get(pk=outgoing_id)
+    raw = blob_read(mail_blob_root(connection.schema_name), outgoing.raw_sha256)
+    try:
+        if raw is None:
+            raise SendFailed("The stored bytes of this message are missing; compose it again.", permanent=True)
+        try:
+            server = account_smtp_server(outgoing.account)
+        except SecretUnreadable:
+            raise SendFailed("The account's password cannot be decrypted; enter it again.", permanent=True) from None
+        envelope = Envelope(outgoing.account.email_address, envelope_recipients(outgoing), raw)
+        smtp_deliver(server, envelope, before_data=partial(_progress_data, outgoing.pk))
+    except SendFailed as failure:
+        logger.info("outbox item %s not sent: %s", outgoing.pk, failure.message)
+        return _failure_record(outgoing, failure)
+    now = timezone.now()
+    with transaction.atomic():
+        MailOutgoing.objects.filter(pk=outgoing.pk).update(
+            status=OutboxStatus.SENT,
+            progress=SendProgress.ACCEPTED,
+            sent_at=now,
+            last_error="",
+            lease_until=_lease_end(),
+            updated_at=now,
+        )
+    outgoing.refresh_from_db()
+    return _file(outgoing)
+
+
+def _file(outgoing: MailOutgoing) -> str:
+    """Sent copy and draft removal; a failure here is recorded and retried by the sweep, the message stays sent."""
+    account = outgoing.account
+    try:
+        client = imap_connect(account_server(account))
+    except (MailServerError, SecretUnreadable) as problem:
+        return _filing_failed(outgoing, str(problem))
+    folders: list[str] = []
+    try:
+        copy_uid = None
+        if account.provider != "gmail":
+            sent_folder = role_folder_name(client, account, FolderRole.SENT)
+            folders.append(sent_folder)
+            copy_uid = _sent_copy(client, outgoing, sent_folder)
+        draft = outgoing.draft
+        if draft is not None and draft.server_uid is not None:
+            uid_remove(client, draft.server_folder, draft.server_uid)
+            folders.append(draft.server_folder)
+    except Exception as exc:  # noqa: BLE001 - recorded on the message, retried later
+        return _filing_failed(
+            outgoing, classify(exc, kind="IMAP", host=account.imap_host, port=account.imap_port).message
+        )
+    finally:
+        imap_close(client)
+    with transaction.atomic():
+        MailOutgoing.objects.filter(pk=outgoing.pk).update(
+            progress=SendProgress.FILED, sent_copy_uid=copy_uid, sent_copy_error="", lease_until=None
+        )
+        if outgoing.draft_id is not None:
+            MailDraft.objects.filter(pk=outgoing.draft_id).delete()
+        if folders:
+            transaction.on_commit(partial(_folders_sync, account.pk, folders))
+    return SENT
+
+
+def _sent_copy(client: IMAPClient, outgoing: MailOutgoing, folder: str) -> int | None:
+    existing = message_id_find(client, folder, outgoing.message_id)
+    if existing:
+        return existing[-1]
+    raw = blob_read(mail_blob_root(connection.schema_name), outgoing.raw_sha256) or b""
+    copy = with_bcc(raw, recipients_from_json(outgoing.bcc))
+    when = outgoing.sent_at or timezone.now()
+    return message_append(client, folder, copy, flags=(b"\\Seen",), when=when, message_id=outgoing.message_id)[1]
+
+
+def _filing_failed(outgoing: MailOutgoing, problem: str) -> str:
+    logger.warning("outbox item %s sent, Sent copy not filed: %s", outgoing.pk, problem)
+    MailOutgoing.objects.filter(pk=outgoing.pk).update(sent_copy_error=problem)
+    return FILED_LATER
+
+
+def _folders_sync(account_id: int, folders: list[str]) -> None:
+    from tenant_apps.mail.tasks import mail_account_sync
+
+    mail_account_sync.apply_async(kwargs={"account_id": account_id, "folder_names": folders}, queue="mail")
+
+
+def outbox_recover() -> dict[str, int]:
+    """The sweep: sends whose worker died, due messages whose queued task was lost, Sent copies still missing."""
+    now = timezone.now()
+    counts = {"requeued": 0, "uncertain": 0, "due": 0, "unfiled": 0}
+    stale = MailOutgoing.objects.filter(status=OutboxStatus.SENDING, lease_until__lt=now)
+    for outgoing_id, progress in stale.values_list("pk", "progress"):
+        with transaction.atomic():
+            row = MailOutgoing.objects.filter(pk=outgoing_id, status=OutboxStatus.SENDING, lease_until__lt=now)
+            if progress == SendProgress.NOTHING:
+                if row.update(status=OutboxStatus.QUEUED, send_at=now, lease_until=None):
+                    counts["requeued"] += 1
+                    transaction.on_commit(partial(send_enqueue, outgoing_id))
+            elif row.update(
+                status=OutboxStatus.FAILED, delivery_uncertain=True, last_error=UNCERTAIN_AFTER_CRASH, lease_until=None
+            ):
+                counts["uncertain"] += 1
+    grace = timedelta(seconds=int(settings.MAIL_OUTBOX_SWEEP_GRACE_SECONDS))
+    for outgoing_id in MailOutgoing.objects.filter(status=OutboxStatus.QUEUED, send_at__lte=now - grace).values_list(
+        "pk", flat=True
+    ):
+        counts["due"] += 1
+        send_enqueue(outgoing_id)
+    unfiled = MailOutgoing.objects.filter(
+        status=OutboxStatus.SENT,
+        progress=SendProgress.ACCEPTED,
+        lease_until__lt=now,
+        sent_at__gte=now - timedelta(days=1),
+    )
+    for outgoing_id in unfiled.values_list("pk", flat=True):
+        counts["unfiled"] += 1
+        send_enqueue(outgoing_id)
+    return counts
