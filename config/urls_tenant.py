@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/", include("tenant_apps.portal.urls")),
     path("api/", include("shared_apps.signup.urls_tenant")),
     path("api/", include("shared_apps.billing.urls_tenant")),
+    path("api/", include("tenants.urls_tenant")),
     path("media/<path:path>", TenantMediaView.as_view(), name="media"),
     path("", include("shared_apps.frontend.urls")),
 ]

@@ -45,3 +45,25 @@ class SpareSchema(models.Model):
 
     def __str__(self) -> str:
         return self.schema_name
+
+
+class CustomDomain(models.Model):
+    """A host name of the company's own (crm.acme.com) that a tenant admin asked for.
+
+    It routes only once verified: the company published `_atrium-challenge.<hostname> TXT <token>`, which proves
+    whoever controls the name's DNS wants it to reach this company. Verification adds the Domain row routing reads.
+    Several companies may ask for the same name; only the one whose token is in DNS gets it.
+    """
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="custom_domains")
+    hostname = models.CharField(max_length=253)
+    verification_token = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["tenant", "hostname"], name="custom_domain_once_per_tenant")]
+
+    def __str__(self) -> str:
+        return self.hostname

@@ -74,6 +74,10 @@ TENANT_SPARE_SCHEMA_PREFIX = "__spare_"
 # Spare schemas kept ready for signups; the pool is refilled in the background.
 TENANT_SPARE_POOL_SIZE = env_int("TENANT_SPARE_POOL_SIZE", 3)
 TENANT_HOST_CACHE_SECONDS = env_int("TENANT_HOST_CACHE_SECONDS", 300)
+# A company's own domains (crm.acme.com, tenants/custom_domains.py): how many it may add, and the DNS resolvers
+# (host or host:port, comma separated) asked for their TXT verification records; empty: /etc/resolv.conf's.
+CUSTOM_DOMAINS_PER_TENANT = env_int("CUSTOM_DOMAINS_PER_TENANT", 5)
+CUSTOM_DOMAIN_DNS_SERVERS = env_list("CUSTOM_DOMAIN_DNS_SERVERS")
 
 MIDDLEWARE = [
     # First: request id, access log and metrics also for requests the routing answers itself.

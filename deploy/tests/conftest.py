@@ -17,8 +17,11 @@ import pytest
 from deploy.local_stack import Stack, StackError, nginx_binary, stack_start, tls_certificate_make
 from deploy.local_stack import world_readable_directory as shared_directory
 from shared_apps.common.testing import TEST_PASSWORD, TestTenant, database_url
+from tenants.tests.dns_server import DnsServer
 
 CUSTOM_HOST = "crm.acme-corp.test"
+# Added and verified through the API by a test (tenants/custom_domains.py), against the session's dnsmasq.
+VERIFIED_HOST = "crm.initech-corp.test"
 UNKNOWN_CUSTOM_HOST = "crm.nobody-corp.test"
 FLOWER_USER = "ops"
 FLOWER_PASSWORD = "flower-password-for-tests"
@@ -35,7 +38,16 @@ def _ssha(password: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def stack(test_tenants: dict[str, TestTenant], django_db_blocker: Any) -> Iterator[Stack]:
+def dns_server() -> Iterator[DnsServer]:
+    """The DNS resolver of the session's web workers (CUSTOM_DOMAIN_DNS_SERVERS): dnsmasq, records set by tests."""
+    server = DnsServer()
+    server.serve({})
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def stack(test_tenants: dict[str, TestTenant], dns_server: DnsServer, django_db_blocker: Any) -> Iterator[Stack]:
     if nginx_binary() is None:
         message = "nginx is not installed (apt-get install -y nginx)"
         if os.environ.get("CI", "").lower() == "true":
@@ -64,7 +76,8 @@ def stack(test_tenants: dict[str, TestTenant], django_db_blocker: Any) -> Iterat
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": database_url(),
         "REDIS_URL": settings.REDIS_URL,
-        "EXTRA_ALLOWED_HOSTS": f"{CUSTOM_HOST},{UNKNOWN_CUSTOM_HOST}",
+        "EXTRA_ALLOWED_HOSTS": f"{CUSTOM_HOST},{UNKNOWN_CUSTOM_HOST},{VERIFIED_HOST}",
+        "CUSTOM_DOMAIN_DNS_SERVERS": dns_server.address,
         "LOG_FORMAT": "json",
     }
     try:
@@ -85,7 +98,7 @@ def stack(test_tenants: dict[str, TestTenant], django_db_blocker: Any) -> Iterat
         with django_db_blocker.unblock():
             Domain.objects.filter(domain=CUSTOM_HOST).delete()
         pytest.fail(str(exc), pytrace=False)
-    for host in (CUSTOM_HOST, UNKNOWN_CUSTOM_HOST):
+    for host in (CUSTOM_HOST, UNKNOWN_CUSTOM_HOST, VERIFIED_HOST):
         tls_certificate_make(running.workdir / "custom-certificates", [host], name=host, key_readable_by_workers=True)
     try:
         yield running
@@ -98,9 +111,13 @@ def stack(test_tenants: dict[str, TestTenant], django_db_blocker: Any) -> Iterat
         htpasswd.unlink(missing_ok=True)
 
 
-def signed_in_cookies(stack: Stack, host: str, email: str, *, password: str = TEST_PASSWORD) -> dict[str, str]:
-    """Sign in through nginx as a browser does: CSRF cookie, then the login POST from the same origin."""
-    csrf = stack.request("GET", host, "/api/auth/csrf")
+def signed_in_cookies(
+    stack: Stack, host: str, email: str, *, password: str = TEST_PASSWORD, source_ip: str | None = None
+) -> dict[str, str]:
+    """Sign in through nginx as a browser does: CSRF cookie, then the login POST from the same origin.
+
+    nginx limits sign-ins per client address: a test that signs in more than once uses its own `source_ip`."""
+    csrf = stack.request("GET", host, "/api/auth/csrf", source_ip=source_ip)
     assert csrf.status == 200, csrf.body
     token = csrf.cookies()["atrium_csrftoken"]
     response = stack.request(
@@ -115,6 +132,7 @@ def signed_in_cookies(stack: Stack, host: str, email: str, *, password: str = TE
             "Referer": stack.origin(host) + "/",
         },
         body=json.dumps({"email": email, "password": password}).encode(),
+        source_ip=source_ip,
     )
     assert response.status == 200, response.body
     return {"atrium_csrftoken": token, **response.cookies()}
@@ -122,3 +140,14 @@ def signed_in_cookies(stack: Stack, host: str, email: str, *, password: str = TE
 
 def cookie_header(cookies: dict[str, str]) -> str:
     return "; ".join(f"{name}={value}" for name, value in cookies.items())
+
+
+def signed_in_headers(stack: Stack, host: str, cookies: dict[str, str]) -> dict[str, str]:
+    """What a browser sends with a JSON write on `host`: the session, the CSRF token and its own origin."""
+    return {
+        "Cookie": cookie_header(cookies),
+        "X-CSRFToken": cookies["atrium_csrftoken"],
+        "Origin": stack.origin(host),
+        "Referer": stack.origin(host) + "/",
+        "Content-Type": "application/json",
+    }

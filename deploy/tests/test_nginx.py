@@ -12,8 +12,10 @@ from deploy.tests.conftest import (
     LOGIN_BURST,
     MEDIA_CONTENT,
     UNKNOWN_CUSTOM_HOST,
+    VERIFIED_HOST,
     cookie_header,
     signed_in_cookies,
+    signed_in_headers,
 )
 
 SECURITY_HEADERS = {
@@ -163,6 +165,47 @@ def test_a_custom_domain_routes_to_its_company(stack, acme):
     assert unknown.status == 404
     assert _json(unknown)["error"]["code"] == "unknown_host"
     assert unknown_page.status == 404
+
+
+def test_a_company_adds_verifies_and_removes_its_own_domain_end_to_end(stack, dns_server, acme, django_db_blocker):
+    from tenants.models import CustomDomain, Domain
+
+    source = "127.0.0.78"  # its own client address for nginx's sign-in rate limit
+    admin_cookies = signed_in_cookies(stack, acme.hostname, acme.owner_email, source_ip=source)
+    admin = signed_in_headers(stack, acme.hostname, admin_cookies)
+    try:
+        added = stack.request(
+            "POST", acme.hostname, "/api/domains", headers=admin, body=json.dumps({"hostname": VERIFIED_HOST}).encode()
+        )
+        assert added.status == 201, added.body
+        domain = _json(added)
+        before = stack.request("GET", VERIFIED_HOST, "/")
+        txt = next(record for record in domain["dns_records"] if record["type"] == "TXT")
+        dns_server.serve({txt["name"]: txt["value"]})
+
+        verified = stack.request("POST", acme.hostname, f"/api/domains/{domain['id']}/verify", headers=admin)
+        page = stack.request("GET", VERIFIED_HOST, "/")
+        # Signing in checks the CSRF origin against the new host; the session cookie is the new host's own.
+        cookies = signed_in_cookies(stack, VERIFIED_HOST, acme.owner_email, source_ip=source)
+        me = stack.request("GET", VERIFIED_HOST, "/api/auth/me", headers={"Cookie": cookie_header(cookies)})
+        removed = stack.request("DELETE", acme.hostname, f"/api/domains/{domain['id']}", headers=admin)
+        after = stack.request("GET", VERIFIED_HOST, "/api/auth/me", headers={"Cookie": cookie_header(cookies)})
+    finally:
+        dns_server.serve({})
+        with django_db_blocker.unblock():
+            CustomDomain.objects.filter(hostname=VERIFIED_HOST).delete()
+            Domain.objects.filter(domain=VERIFIED_HOST).delete()
+
+    assert before.status == 404  # added, not verified: the 404 page
+    assert verified.status == 200
+    assert _json(verified)["status"] == "verified"
+    assert page.status == 200
+    assert b"<h1>Atrium</h1>" in page.body
+    assert me.status == 200
+    assert _json(me)["email"] == acme.owner_email
+    assert removed.status == 204
+    assert after.status == 404
+    assert _json(after)["error"]["code"] == "unknown_host"
 
 
 def test_flower_needs_the_operations_password(stack, acme):
