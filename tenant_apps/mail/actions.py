@@ -19,6 +19,8 @@ from django.utils import timezone
 
 from tenant_apps.accounts.models import User
 from tenant_apps.mail.imap.connection import MailServerError, classify, imap_close, imap_connect
+from tenant_apps.mail.imap.gmail import rows_labels_change
+from tenant_apps.mail.imap.gmail_writer import GmailWriter
 from tenant_apps.mail.imap.sync import account_server, threads_recount
 from tenant_apps.mail.imap.writer import ActionRefused, ImapWriter, Moved, writer_for
 from tenant_apps.mail.models import (
@@ -208,6 +210,10 @@ class ActionRun:
     def _move(self, source: MailFolder, destination: MailFolder, rows: list[Row]) -> None:
         if self.writer is None or source.pk == destination.pk:
             return
+        if isinstance(self.writer, GmailWriter) and destination.gmail_label is not None:
+            # Gmail: a label folder is a view of All Mail, so "moving" there is labelling (docs/decisions/0009).
+            self._label(source, destination.gmail_label, rows)
+            return
         moved = self.writer.move([row.uid for row in rows], destination.name)
         with transaction.atomic():
             rows_moved(
@@ -217,6 +223,26 @@ class ActionRun:
                 moved=moved,
                 trashed=self.job.action == Action.TRASH,
             )
+
+    def _label(self, source: MailFolder, label: str, rows: list[Row]) -> None:
+        if not isinstance(self.writer, GmailWriter):
+            return
+        all_mail = _folder_required(self.account, FolderRole.ALL, "All Mail")
+        labelled = rows
+        if source.pk != all_mail.pk:
+            # Out of Trash or Spam first: the label only shows on messages in All Mail.
+            moved = self.writer.move([row.uid for row in rows], all_mail.name)
+            with transaction.atomic():
+                rows_moved(source=source, destination=all_mail, rows=rows, moved=moved, trashed=False)
+            labelled = [Row(row.id, all_mail.pk, moved.new_uids[row.uid]) for row in rows if row.uid in moved.new_uids]
+            self.writer.select(all_mail)
+        added, removed = self.writer.label_apply([row.uid for row in labelled], label)
+        if added or removed:
+            rows_labels_change(ids=[row.id for row in labelled], add=added, remove=removed)
+        else:
+            rows_flags_change(ids=[row.id for row in labelled], flag="\\Flagged", add=True)
+        if source.pk != all_mail.pk:
+            self.writer.select(source)
 
     # --- delete for good --------------------------------------------------------------------------------------
     def _delete(self, folder: MailFolder, batch: list[Row]) -> None:

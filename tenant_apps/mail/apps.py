@@ -6,3 +6,7 @@ class MailConfig(AppConfig):
     label = "mail"
     verbose_name = "Mail"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Providers with their own way of writing register their writer class (imap/writer.py).
+        from tenant_apps.mail.imap import gmail_writer  # noqa: F401

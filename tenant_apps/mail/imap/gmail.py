@@ -185,3 +185,19 @@ def label_counts(*, unread: bool) -> list[When]:
         When(gmail_label=STARRED, then=_label_count(Q(is_flagged=True), unread=unread)),
         When(gmail_label__isnull=False, then=_label_count(Q(labels__contains=outer_label), unread=unread)),
     ]
+
+
+def rows_labels_change(*, ids: list[int], add: list[str], remove: list[str]) -> None:
+    """Labels added to and removed from these rows, kept sorted and unique as the sync stores them."""
+    table = MailMessage._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE {table} SET labels = ARRAY(
+                SELECT DISTINCT label COLLATE "C" FROM unnest(labels || %s::varchar[]) AS label
+                WHERE label <> ALL(%s::varchar[]) ORDER BY 1
+            )
+            WHERE id = ANY(%s::bigint[])
+            """,  # noqa: S608 - the table name is ours; values are parameters
+            [add, remove, ids],
+        )

@@ -15,6 +15,7 @@ from typing import Any
 from imapclient import IMAPClient
 
 from tenant_apps.mail.imap.fetch import uid_search_all, uid_set
+from tenant_apps.mail.imap.gmail import server_is_gmail
 from tenant_apps.mail.models import MailAccount, MailFolder
 
 COPYUID = re.compile(rb"(\d+) ([\d:,]+) ([\d:,]+)")
@@ -166,4 +167,7 @@ def writer_register(provider: str, writer: type[ImapWriter]) -> None:
 
 
 def writer_for(account: MailAccount, client: IMAPClient) -> ImapWriter:
-    return _writers.get(account.provider, ImapWriter)(client)
+    """The provider's writer; a server that advertises Gmail's extensions is Gmail whatever the preset was."""
+    capabilities = {bytes(capability).upper() for capability in client.capabilities()}
+    provider = "gmail" if server_is_gmail(capabilities) else account.provider
+    return _writers.get(provider, ImapWriter)(client)

@@ -22,8 +22,12 @@ It speaks real IMAP over a socket and behaves like Gmail where Atrium depends on
 - Threads: a message that refers (In-Reply-To/References) to a message of the account joins its thread;
   otherwise one with the same subject (Re:/Fwd: removed) among the account's messages, as Gmail groups
   conversations; otherwise it starts a thread whose X-GM-THRID is its own X-GM-MSGID.
-- EXPUNGE of a \\Deleted message removes the label of the selected folder (Gmail's default "auto-expunge
-  off, archive" behaviour); in All Mail it moves the message to Trash; in Trash or Spam it deletes it for good.
+- EXPUNGE (and UID EXPUNGE) of a \\Deleted message removes the label of the selected folder (Gmail's default
+  "archive" behaviour); in All Mail it moves the message to Trash; in Trash or Spam it deletes it for good.
+- COPY / MOVE (with COPYUID): into Trash or Spam moves the message there, into All Mail takes it out of them,
+  into a label folder adds the label; MOVE out of a label folder also removes that label (out of All Mail it
+  removes nothing: a message is always in one of All Mail, Trash, Spam). RENAME renames a label on every
+  message (and its sub-labels); DELETE removes it from every message.
 
 Limits (what the tests do not need, and so is not here): no TLS, no AUTHENTICATE (LOGIN only), no COMPRESS,
 no SEARCH beyond ALL / UID sets / X-GM-MSGID / X-GM-THRID, no X-GM-RAW, no BODYSTRUCTURE/ENVELOPE, no
@@ -243,11 +247,28 @@ class GmailUser:
             message.flags = set(flags)
         self.touch(message)
 
-    def expunge(self, folder: str) -> list[int]:
-        """Remove the \\Deleted messages from `folder` the way Gmail does; returns their UIDs there."""
+    def copy_into(self, message: GmailMessage, folder: str) -> None:
+        """COPY on Gmail: into Trash or Spam moves the message there; into All Mail takes it out of them; into a
+        label folder adds the label (and takes it out of Trash or Spam)."""
+        if folder in {TRASH, SPAM}:
+            message.place = "trash" if folder == TRASH else "spam"
+        else:
+            message.place = "all"
+            if folder != ALL_MAIL:
+                self.labels_change(message, add={label_of_folder(folder)}, remove=set())
+        self.touch(message)
+
+    def leave(self, message: GmailMessage, folder: str) -> None:
+        """The second half of MOVE: leaving a label folder removes its label; leaving All Mail, Trash or Spam is
+        done by the copy already (a message is always in exactly one of them)."""
+        if folder not in {ALL_MAIL, TRASH, SPAM}:
+            self.labels_change(message, add=set(), remove={label_of_folder(folder)})
+
+    def expunge(self, folder: str, uids: set[int] | None = None) -> list[int]:
+        """Remove the \\Deleted messages (of `uids`, or all) from `folder` the way Gmail does; returns their UIDs."""
         gone = []
         for uid, message in self.numbered(folder):
-            if "\\Deleted" not in message.flags:
+            if "\\Deleted" not in message.flags or (uids is not None and uid not in uids):
                 continue
             gone.append(uid)
             message.flags.discard("\\Deleted")
@@ -257,7 +278,7 @@ class GmailUser:
             if folder == ALL_MAIL:
                 message.place = "trash"
             else:
-                message.labels.discard(label_of_folder(folder))
+                self.leave(message, folder)
             self.touch(message)
         return gone
 
@@ -773,12 +794,63 @@ class Session:
         else:
             user.labels_change(message, add=labels - current, remove=current - labels)
 
-    def expunge(self, tag: bytes, arguments: list[Any]) -> str:
+    def expunge(self, tag: bytes, arguments: list[Any], *, by_uid: bool = False) -> str:
         user, folder = self._current()
         numbered = user.numbered(folder)
         positions = {uid: index + 1 for index, (uid, _) in enumerate(numbered)}
-        for uid in reversed(user.expunge(folder)):
+        wanted = uid_set_parse(bytes(arguments[0]), numbered[-1][0] if numbered else 0) if by_uid else None
+        for uid in reversed(user.expunge(folder, wanted)):
             self.send(b"* %d EXPUNGE" % positions[uid])
+        return "Success"
+
+    def copy(self, tag: bytes, arguments: list[Any], *, by_uid: bool = False, move: bool = False) -> str:
+        """COPY / MOVE with COPYUID (UIDPLUS), Gmail's way (`GmailUser.copy_into` and `leave`)."""
+        user, source = self._current()
+        destination = _canonical(token_text(arguments[1]))
+        if not user.folder_exists(destination):
+            raise ImapError("[TRYCREATE] Folder doesn't exist. (Failure)")
+        selection = self._selection(bytes(arguments[0]), by_uid=by_uid)
+        for _, _, message in selection:
+            user.copy_into(message, destination)
+            if move:
+                user.leave(message, source)
+        new_uids = {stored.msgid: uid for uid, stored in user.numbered(destination)}
+        pairs = [(uid, new_uids[message.msgid]) for _, uid, message in selection if message.msgid in new_uids]
+        old_uids = ",".join(str(old) for old, _ in pairs)
+        copied_uids = ",".join(str(new) for _, new in pairs)
+        code = f"[COPYUID {user.view(destination).uid_validity} {old_uids} {copied_uids}]"
+        if not move:
+            return f"{code} (Success)" if pairs else "(Success)"
+        if pairs:
+            self.send(b"* OK " + code.encode())
+        still_there = {stored.msgid for _, stored in user.numbered(source)}
+        for sequence, _, message in reversed(selection):
+            if message.msgid not in still_there:
+                self.send(b"* %d EXPUNGE" % sequence)
+        return "(Success)"
+
+    def rename(self, tag: bytes, arguments: list[Any]) -> str:
+        user = self.user
+        assert user is not None  # noqa: S101 - checked by the dispatcher
+        old, new = token_text(arguments[0]), token_text(arguments[1])
+        if old not in user.user_labels:
+            raise ImapError("[NONEXISTENT] Unknown Mailbox or system folder: " + old + " (Failure)")
+        if user.folder_exists(new):
+            raise ImapError("[ALREADYEXISTS] Duplicate folder name " + new + " (Failure)")
+        renamed = {name for name in user.user_labels if name == old or name.startswith(old + "/")}
+        for name in renamed:
+            target = new + name[len(old) :]
+            user.user_labels.discard(name)
+            user.user_labels.add(target)
+            user.views[target] = user.views.pop(name, user.view(target))
+            for message in user.messages.values():
+                if name in message.labels:
+                    message.labels.discard(name)
+                    message.labels.add(target)
+                    user.touch(message)
+        return "Success"
+
+    def subscribe(self, tag: bytes, arguments: list[Any]) -> str:
         return "Success"
 
     def close(self, tag: bytes, arguments: list[Any]) -> str:
@@ -845,6 +917,13 @@ COMMANDS: dict[str, Any] = {
     "STORE": Session.store,
     "UID STORE": partial(Session.store, by_uid=True),
     "EXPUNGE": Session.expunge,
+    "UID EXPUNGE": partial(Session.expunge, by_uid=True),
+    "COPY": Session.copy,
+    "UID COPY": partial(Session.copy, by_uid=True),
+    "MOVE": partial(Session.copy, move=True),
+    "UID MOVE": partial(Session.copy, by_uid=True, move=True),
+    "RENAME": Session.rename,
+    "SUBSCRIBE": Session.subscribe,
     "CLOSE": Session.close,
     "UNSELECT": Session.unselect,
     "IDLE": Session.idle,

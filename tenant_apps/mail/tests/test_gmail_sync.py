@@ -14,7 +14,7 @@ from tenant_apps.mail.tests.conftest import GmailMailbox, gmail_account_make
 ALL_MAIL = "[Gmail]/All Mail"
 
 
-def _server(mailbox: GmailMailbox, folder: str = ALL_MAIL) -> dict[int, tuple[int, list[str], list[str]]]:
+def server_state(mailbox: GmailMailbox, folder: str = ALL_MAIL) -> dict[int, tuple[int, list[str], list[str]]]:
     """X-GM-MSGID -> (UID, labels, flags) as a second client sees the folder."""
     with mailbox.other_client() as client:
         client.select_folder(folder, readonly=True)
@@ -30,7 +30,7 @@ def _server(mailbox: GmailMailbox, folder: str = ALL_MAIL) -> dict[int, tuple[in
     }
 
 
-def _stored(account: MailAccount, folder: str = ALL_MAIL) -> dict[int | None, tuple[int, list[str], list[str]]]:
+def stored_state(account: MailAccount, folder: str = ALL_MAIL) -> dict[int | None, tuple[int, list[str], list[str]]]:
     rows = MailMessage.objects.filter(account=account, folder__name=folder).values_list(
         "gmail_message_id", "uid", "labels", "flags"
     )
@@ -54,7 +54,7 @@ def test_a_message_with_three_labels_is_stored_once_with_its_labels(acme: TestTe
         # then each message is one row, in All Mail, with its labels, identified by X-GM-MSGID
         assert report.added == 2
         assert MailMessage.objects.filter(account=account).count() == 2
-        assert _stored(account) == _server(gmail_mailbox)
+        assert stored_state(account) == server_state(gmail_mailbox)
         stored_plan = MailMessage.objects.get(account=account, message_id="plan@x")
         assert (stored_plan.folder.name, sorted(stored_plan.labels)) == (ALL_MAIL, ["Personal", "Work", "\\Inbox"])
         # and only All Mail, Trash and Spam were synced; every other folder is a label view
@@ -98,7 +98,7 @@ def test_labels_and_flags_changed_by_another_client_appear_after_sync(acme: Test
         # then
         assert [folder.name for folder in report.folders] == [ALL_MAIL]
         assert report.flags_changed == 2
-        assert _stored(account) == _server(gmail_mailbox)
+        assert stored_state(account) == server_state(gmail_mailbox)
         first = MailMessage.objects.get(account=account, message_id="note1@x")
         assert sorted(first.labels) == ["Clients/Été", "\\Important"]
         assert MailMessage.objects.get(account=account, message_id="note2@x").is_read is True
@@ -132,8 +132,8 @@ def test_trash_and_back_keeps_one_row_per_message(acme: TestTenant, gmail_mailbo
         assert report.added == 1
         message = MailMessage.objects.get(account=account)
         assert (message.pk, message.folder.name) == (trashed_id, ALL_MAIL)
-        assert _stored(account) == _server(gmail_mailbox)
-        assert _stored(account, "[Gmail]/Trash") == _server(gmail_mailbox, "[Gmail]/Trash") == {}
+        assert stored_state(account) == server_state(gmail_mailbox)
+        assert stored_state(account, "[Gmail]/Trash") == server_state(gmail_mailbox, "[Gmail]/Trash") == {}
 
 
 def test_threads_fall_back_to_gmail_thread_id_when_references_say_nothing(
@@ -149,7 +149,7 @@ def test_threads_fall_back_to_gmail_thread_id_when_references_say_nothing(
         )
     )
     gmail_mailbox.append(messages.simple("Lunch?", message_id="<lunch@x>"))
-    server = _server(gmail_mailbox)
+    server = server_state(gmail_mailbox)
     account = gmail_account_make(acme, gmail_mailbox)
     with schema_context(acme.schema_name):
         # when
@@ -190,8 +190,8 @@ def test_uid_validity_change_of_all_mail_still_ends_exact(acme: TestTenant, gmai
         # then All Mail holds exactly the server's messages, none doubled, with their labels
         assert [folder.uid_validity_changed for folder in report.folders if folder.name == ALL_MAIL] == [True]
         assert MailFolder.objects.get(account=account, name=ALL_MAIL).uid_validity != old_validity
-        assert _stored(account) == _server(gmail_mailbox)
-        assert _stored(account, "[Gmail]/Trash") == _server(gmail_mailbox, "[Gmail]/Trash")
+        assert stored_state(account) == server_state(gmail_mailbox)
+        assert stored_state(account, "[Gmail]/Trash") == server_state(gmail_mailbox, "[Gmail]/Trash")
         assert MailMessage.objects.filter(account=account).count() == 4
         assert sorted(MailMessage.objects.filter(account=account).values_list("subject", flat=True)) == [
             "Item 1",
