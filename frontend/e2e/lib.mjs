@@ -65,3 +65,34 @@ export async function steps(page, list) {
     }
   }
 }
+
+/** Signs in through the login form of a company's host and waits for `next` to open. */
+export async function signIn(page, origin, { email, password, next = "/" }) {
+  await page.goto(`${origin}/login?next=${encodeURIComponent(next)}`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL((url) => url.pathname === next, { timeout: 20_000 });
+}
+
+/** Connects the test Dovecot's mailbox through the API from the signed-in page (session cookie and CSRF). */
+export async function mailboxConnect(page, { mailbox, password, imapPort, smtpPort }) {
+  const result = await page.evaluate(
+    async (body) => {
+      const csrf = document.cookie.split("; ").find((part) => part.startsWith("atrium_csrftoken="))?.split("=")[1] ?? "";
+      const response = await fetch("/api/mail/accounts", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+        body: JSON.stringify(body),
+      });
+      return { status: response.status, body: await response.json() };
+    },
+    {
+      name: "Work", email_address: mailbox, username: mailbox, password, provider: "custom",
+      imap_host: "127.0.0.1", imap_port: imapPort, imap_security: "none",
+      smtp_host: "127.0.0.1", smtp_port: smtpPort, smtp_security: "none",
+    },
+  );
+  if (result.status !== 201) throw new Error(`connecting the mailbox failed: ${result.status} ${JSON.stringify(result.body)}`);
+  return result.body;
+}

@@ -184,7 +184,11 @@ class MessageListView(GenericAPIView[MailMessage]):
     serializer_class = MailMessageSerializer
     pagination_class = MessageCursorPagination
 
-    @extend_schema(parameters=[MailMessageListQuerySerializer], summary="Messages of an account: filters and search")
+    @extend_schema(
+        parameters=[MailMessageListQuerySerializer],
+        responses=MailMessageSerializer(many=True),
+        summary="Messages of an account: filters and search",
+    )
     def get(self, request: Request, account_id: int) -> Response:
         account = _account(request, account_id)
         query = MailMessageListQuerySerializer(data=request.query_params)
@@ -199,7 +203,7 @@ class ThreadListView(GenericAPIView[Any]):
     serializer_class = MailThreadSerializer
     pagination_class = ThreadCursorPagination
 
-    @extend_schema(summary="Conversations of an account, latest first")
+    @extend_schema(responses=MailThreadSerializer(many=True), summary="Conversations of an account, latest first")
     def get(self, request: Request, account_id: int) -> Response:
         account = _account(request, account_id)
         page = self.paginate_queryset(selectors.mail_thread_list(actor=_actor(request), account=account))

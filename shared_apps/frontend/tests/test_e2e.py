@@ -7,12 +7,7 @@ checks in the database what the browser did. Screenshots land in frontend/test-r
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
 import struct
-import subprocess
-import sys
 import uuid
 import zlib
 from collections.abc import Iterator
@@ -22,40 +17,22 @@ from email import policy as email_policy
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from deploy.local_stack import Process, StackError, port_free, wait_for_port
+from deploy.local_stack import port_free
 from shared_apps.common.testing import TestTenant
-
-ROOT = Path(__file__).resolve().parents[3]
-FRONTEND = ROOT / "frontend"
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-E2E_TIMEOUT_SECONDS = 240
+from shared_apps.frontend.tests.stack import (
+    FRONTEND,
+    browser_tools_ensure,
+    script_run,
+    stack_env,
+    web_running,
+)
 
 pytestmark = pytest.mark.integration
-
-
-def _missing(message: str) -> None:
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
-
-
-def _database_url() -> str:
-    from django.db import connection
-
-    database = connection.settings_dict
-    credentials = quote(database["USER"] or "postgres")
-    if database.get("PASSWORD"):
-        credentials += ":" + quote(database["PASSWORD"])
-    host = database.get("HOST") or "127.0.0.1"
-    if host.startswith("/"):
-        return f"postgres://{credentials}@/{database['NAME']}?host={quote(host)}"
-    return f"postgres://{credentials}@{host}:{database.get('PORT') or 5432}/{database['NAME']}"
 
 
 def _png(size: int = 64) -> bytes:
@@ -111,13 +88,7 @@ PLANS = (
 def served(
     test_tenants: dict[str, TestTenant], django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Served]:
-    if not CHROMIUM.exists():
-        _missing(f"Chromium is not installed at {CHROMIUM} (apt-get install -y chromium)")
-    if shutil.which("node") is None or not (FRONTEND / "node_modules" / "playwright-core").is_dir():
-        _missing("Node and the frontend's packages are needed (cd frontend && npm ci)")
-    if not (FRONTEND / "out" / "index.html").is_file():
-        _missing("the frontend is not built (cd frontend && npm run build; `dev.py test` does it)")
-    from django.conf import settings
+    browser_tools_ensure()
 
     from shared_apps.billing.models import Plan
 
@@ -137,42 +108,20 @@ def served(
     smtp = Controller(MailToDirectory(mail_dir), hostname="127.0.0.1", port=port_free())
     smtp.start()
     port = port_free()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "shared_apps.frontend.e2e_settings",
-        "DATABASE_URL": _database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(smtp.port),
-        "PUBLIC_URL_PORT": str(port),
-        "MEDIA_ROOT": str(media_root),
-        "WEB_BIND": f"127.0.0.1:{port}",
-        "WEB_WORKERS": "2",
-        "LOG_FORMAT": "plain",
-        "PYTHONUNBUFFERED": "1",
-    }
-    web = Process(
-        "gunicorn", [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py")], env,
-        workdir / "web.log",
-    )  # fmt: skip
-    web.start()
+    env = stack_env(
+        port=port,
+        workdir=workdir,
+        settings_module="shared_apps.frontend.e2e_settings",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=str(smtp.port),
+    )
     try:
-        try:
-            wait_for_port(port, web)
-        except StackError as exc:
-            pytest.fail(str(exc), pytrace=False)
-        yield Served(origin=f"http://localhost:{port}", port=port, mail_dir=mail_dir, workdir=workdir)
+        with web_running(env, workdir):
+            yield Served(origin=f"http://localhost:{port}", port=port, mail_dir=mail_dir, workdir=workdir)
     finally:
-        web.stop()
         smtp.stop()
         with django_db_blocker.unblock():
             Plan.objects.filter(code__in=[plan[0] for plan in PLANS]).delete()
-
-
-def _node() -> str:
-    node = shutil.which("node")
-    assert node is not None
-    return node
 
 
 def media_root_of(served: Served) -> Path:
@@ -205,28 +154,16 @@ def test_new_customer_signs_up_verifies_invites_and_changes_settings(served: Ser
     # when a visitor goes through signup, verification, inviting and settings in Chromium, and the colleague and
     # the owner follow the invitation and password reset links they were mailed
     try:
-        result = subprocess.run(  # noqa: S603 - our own script, fixed arguments
-            [_node(), "e2e/signup-to-settings.e2e.mjs"],
-            cwd=FRONTEND,
-            env={
-                **os.environ,
+        outcome = script_run(
+            "e2e/signup-to-settings.e2e.mjs",
+            {
                 "BASE_URL": served.origin,
                 "MAIL_DIR": str(served.mail_dir),
                 "LOGO_PATH": str(logo),
                 "E2E_SUFFIX": suffix,
-                "CHROMIUM": str(CHROMIUM),
-                "SCREENSHOT_DIR": str(screenshots),
             },
-            capture_output=True,
-            text=True,
-            timeout=E2E_TIMEOUT_SECONDS,
-            check=False,
+            [served.workdir / "web.log"],
         )
-        web_log = (served.workdir / "web.log").read_text(errors="replace").splitlines()[-40:]
-        assert result.returncode == 0, (
-            f"browser test failed:\n{result.stdout}\n{result.stderr}\n--- web log ---\n" + "\n".join(web_log)
-        )
-        outcome = json.loads(result.stdout.strip().splitlines()[-1])
 
         # then the database holds what the browser did
         with django_db_blocker.unblock():

@@ -16,7 +16,7 @@ import { TenantBadge } from "./TenantBadge";
 import { UserMenu } from "./UserMenu";
 
 /** The signed-in frame of a company's portal: navigation, company, account menu, billing state. */
-export function AppShell({ children, adminOnly = false }: { children: ReactNode; adminOnly?: boolean }) {
+export function AppShell({ children, adminOnly = false, fullWidth = false }: { children: ReactNode; adminOnly?: boolean; fullWidth?: boolean }) {
   const router = useRouter();
   const me = useMe();
   const [navOpen, setNavOpen] = useState(false);
@@ -74,8 +74,8 @@ export function AppShell({ children, adminOnly = false }: { children: ReactNode;
         </div>
         <UserMenu me={me.data} />
       </header>
-      <main id="main" className="mx-auto max-w-5xl px-4 py-8 sm:px-8">
-        <BillingBanner canManage={isAdmin} />
+      <main id="main" className={fullWidth ? "" : "mx-auto max-w-5xl px-4 py-8 sm:px-8"}>
+        {fullWidth ? null : <BillingBanner canManage={isAdmin} />}
         {adminOnly && !isAdmin ? (
           <Banner tone="warning" title="Only owners and admins can open this page">
             Ask an admin of your company if you need a change here.

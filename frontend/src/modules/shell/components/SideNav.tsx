@@ -8,6 +8,7 @@ export function SideNav({ isAdmin, onNavigate }: { isAdmin: boolean; onNavigate?
     <nav aria-label="Main" className="space-y-6">
       <div className="space-y-1">
         <NavLink href="/" onNavigate={onNavigate}>Home</NavLink>
+        <NavLink href="/mail" onNavigate={onNavigate}>Mail</NavLink>
       </div>
       {isAdmin ? (
         <div>

@@ -1,0 +1,195 @@
+"use client";
+
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
+
+import type { MailFolder } from "@/api/schemas";
+import { EmptyState } from "@/modules/ui/components/EmptyState";
+import { ErrorState } from "@/modules/ui/components/ErrorState";
+import { Select } from "@/modules/ui/components/Select";
+import { Spinner } from "@/modules/ui/components/Spinner";
+import { cx } from "@/modules/ui/utils/cx";
+
+import { useMailAccounts } from "../hooks/useMailAccounts";
+import { useMailFolders } from "../hooks/useMailFolders";
+import { useMailFlagsSet, useMailMessage } from "../hooks/useMailMessage";
+import { useMailMessages, useThreadMessages } from "../hooks/useMailMessages";
+import { useMailShortcuts } from "../hooks/useMailShortcuts";
+import { folderLabel, isSyncing } from "../utils/format";
+import { listCursorReduce, type Command } from "../utils/keyboard";
+import { EMPTY_SEARCH, isSearching, type MessageSearch } from "../utils/messageQuery";
+import { ConnectMailbox } from "./ConnectMailbox";
+import { MailSidebar } from "./MailSidebar";
+import { MessageList } from "./MessageList";
+import { ReadingPane } from "./ReadingPane";
+import { SearchBar } from "./SearchBar";
+import { SyncProgress } from "./SyncProgress";
+
+/** The mail client: folders, the message list (keyset scrolling, search), the reading pane, Gmail's keys. */
+export function MailPage() {
+  const accounts = useMailAccounts();
+  const [accountId, setAccountId] = useState<number | null>(null);
+  const account = accounts.data?.find((entry) => entry.id === accountId) ?? accounts.data?.[0];
+  const syncing = account ? isSyncing(account.sync) : false;
+  const folders = useMailFolders(account?.id ?? null, syncing);
+  const [search, setSearch] = useState<MessageSearch>(EMPTY_SEARCH);
+  const inbox = folders.data?.find((folder) => folder.role === "inbox") ?? folders.data?.[0];
+  const effectiveSearch = useMemo(
+    () => (search.folderId === null && !isSearching(search) && inbox ? { ...search, folderId: inbox.id } : search),
+    [search, inbox],
+  );
+  const messages = useMailMessages(account?.id ?? null, effectiveSearch, syncing);
+  const list = useMemo(() => messages.data?.pages.flatMap((page) => page.results) ?? [], [messages.data]);
+  const ids = useMemo(() => list.map((message) => message.id), [list]);
+  const [cursor, dispatch] = useReducer(listCursorReduce, { selectedId: null, openId: null });
+  const [remoteImagesFor, setRemoteImagesFor] = useState<ReadonlySet<number>>(new Set());
+  const remoteImages = cursor.openId !== null && remoteImagesFor.has(cursor.openId);
+  const open = useMailMessage(cursor.openId, remoteImages);
+  const thread = useThreadMessages(account?.id ?? null, open.data?.thread);
+  const flags = useMailFlagsSet();
+  const searchInput = useRef<HTMLInputElement>(null);
+  const markedRead = useRef<Set<number>>(new Set());
+
+  // Opening an unread message marks it read (on the server first), once per message.
+  const opened = open.data;
+  useEffect(() => {
+    if (opened && !opened.is_read && !markedRead.current.has(opened.id)) {
+      markedRead.current.add(opened.id);
+      flags.mutate({ messageId: opened.id, is_read: true });
+    }
+  }, [opened, flags]);
+
+  const selectFolder = (folder: MailFolder) => {
+    setSearch({ ...EMPTY_SEARCH, folderId: folder.id });
+    dispatch({ type: "close", ids });
+  };
+
+  const onCommand = useCallback(
+    (command: Command): boolean => {
+      switch (command) {
+        case "next":
+        case "previous":
+        case "open":
+        case "close":
+          dispatch({ type: command, ids });
+          return true;
+        case "search":
+          searchInput.current?.focus();
+          return true;
+        default:
+          // archive, delete, reply, reply-all, forward and compose arrive with their APIs.
+          return false;
+      }
+    },
+    [ids],
+  );
+  useMailShortcuts(onCommand);
+
+  if (accounts.isPending) {
+    return (
+      <div className="flex h-[60vh] items-center justify-center">
+        <Spinner label="Loading your mailboxes" />
+      </div>
+    );
+  }
+  if (accounts.isError) {
+    return (
+      <div className="mx-auto max-w-lg p-8">
+        <ErrorState error={accounts.error} onRetry={() => void accounts.refetch()} />
+      </div>
+    );
+  }
+  if (!account) {
+    return (
+      <div className="mx-auto max-w-3xl space-y-6 px-4 py-8 sm:px-8">
+        <EmptyState title="No mailbox connected yet">Connect your work mailbox to read and search your mail in Atrium.</EmptyState>
+        <ConnectMailbox />
+      </div>
+    );
+  }
+
+  const activeFolder = folders.data?.find((folder) => folder.id === effectiveSearch.folderId);
+  const searching = isSearching(effectiveSearch);
+  const reading = cursor.openId !== null;
+  return (
+    <div className="flex h-[calc(100dvh-4rem)] min-h-0 bg-white" data-testid="mail-client">
+      <aside aria-label="Mail folders" className="hidden w-60 shrink-0 border-r border-slate-200 bg-slate-50 lg:block">
+        <MailSidebar
+          accounts={accounts.data}
+          account={account}
+          onAccount={(id) => {
+            setAccountId(id);
+            setSearch(EMPTY_SEARCH);
+            dispatch({ type: "close", ids: [] });
+          }}
+          folders={folders.data}
+          foldersPending={folders.isPending}
+          foldersError={folders.error}
+          onFoldersRetry={() => void folders.refetch()}
+          activeFolderId={searching ? null : (effectiveSearch.folderId ?? null)}
+          onFolder={selectFolder}
+        />
+      </aside>
+      <section aria-label={searching ? "Search results" : (activeFolder ? folderLabel(activeFolder) : "Messages")} className={cx("min-h-0 w-full shrink-0 flex-col border-r border-slate-200 md:flex md:w-96 xl:w-[28rem]", reading ? "hidden" : "flex")}>
+        <div className="space-y-3 border-b border-slate-200 px-4 pt-3 lg:hidden">
+          <SyncProgress account={account} />
+          <label htmlFor="mail-folder-select" className="sr-only">
+            Folder
+          </label>
+          <Select id="mail-folder-select" className="mb-3" value={effectiveSearch.folderId ?? ""} onChange={(event) => {
+            const folder = folders.data?.find((entry) => entry.id === Number(event.target.value));
+            if (folder) selectFolder(folder);
+          }}>
+            {(folders.data ?? []).map((folder) => (
+              <option key={folder.id} value={folder.id}>
+                {folderLabel(folder)}
+                {folder.unread_count ? ` (${folder.unread_count})` : ""}
+              </option>
+            ))}
+          </Select>
+        </div>
+        <SearchBar key={account.id} search={effectiveSearch} folders={folders.data ?? []} onSearch={(next) => { setSearch(next); dispatch({ type: "close", ids }); }} inputRef={searchInput} />
+        <div className="min-h-0 flex-1 overflow-y-auto">
+          <MessageList
+            messages={list}
+            isPending={messages.isPending && (messages.fetchStatus !== "idle" || folders.isPending)}
+            error={messages.error}
+            onRetry={() => void messages.refetch()}
+            emptyTitle={searching ? "No messages match" : syncing ? "Your mail is on its way" : "Nothing here"}
+            emptyText={searching ? "Try fewer words or filters." : syncing ? "Messages appear as the sync brings them in." : "This folder has no messages."}
+            selectedId={cursor.selectedId}
+            openId={cursor.openId}
+            onOpen={(id) => dispatch({ type: "select", id, open: true })}
+            hasNextPage={messages.hasNextPage}
+            isFetchingNextPage={messages.isFetchingNextPage}
+            fetchNextPage={() => void messages.fetchNextPage()}
+          />
+        </div>
+      </section>
+      <section aria-label="Reading pane" className={cx("min-h-0 min-w-0 flex-1 flex-col md:flex", reading ? "flex" : "hidden")}>
+        {reading ? (
+          <ReadingPane
+            message={open.data}
+            isPending={open.isPending}
+            error={open.error}
+            onRetry={() => void open.refetch()}
+            thread={thread.data ?? []}
+            remoteImages={remoteImages}
+            onShowImages={() => setRemoteImagesFor((current) => new Set(current).add(cursor.openId ?? 0))}
+            onOpen={(id) => dispatch({ type: "select", id, open: true })}
+            onBack={() => dispatch({ type: "close", ids })}
+          />
+        ) : (
+          <div className="flex flex-1 items-center justify-center p-8 text-center text-sm text-slate-500">
+            <p>
+              Select a message to read it.
+              <br />
+              <span className="text-slate-400">
+                <kbd className="font-sans">j</kbd>/<kbd className="font-sans">k</kbd> to move, <kbd className="font-sans">o</kbd> to open, <kbd className="font-sans">/</kbd> to search
+              </span>
+            </p>
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,61 @@
+import type { MailAccount, MailFolder } from "@/api/schemas";
+import { Badge } from "@/modules/ui/components/Badge";
+import { Select } from "@/modules/ui/components/Select";
+
+import { FolderNav } from "./FolderNav";
+import { SyncProgress } from "./SyncProgress";
+
+/** Accounts (a switcher when there are several), the open account's sync progress and folders. */
+export function MailSidebar({
+  accounts,
+  account,
+  onAccount,
+  folders,
+  foldersPending,
+  foldersError,
+  onFoldersRetry,
+  activeFolderId,
+  onFolder,
+}: {
+  accounts: MailAccount[];
+  account: MailAccount;
+  onAccount: (id: number) => void;
+  folders: MailFolder[] | undefined;
+  foldersPending: boolean;
+  foldersError: unknown;
+  onFoldersRetry: () => void;
+  activeFolderId: number | null;
+  onFolder: (folder: MailFolder) => void;
+}) {
+  return (
+    <div className="flex h-full flex-col gap-4 overflow-y-auto px-3 py-4">
+      {accounts.length > 1 ? (
+        <div>
+          <label htmlFor="mail-account" className="sr-only">
+            Mailbox
+          </label>
+          <Select id="mail-account" value={account.id} onChange={(event) => onAccount(Number(event.target.value))}>
+            {accounts.map((entry) => (
+              <option key={entry.id} value={entry.id}>
+                {entry.email_address}
+              </option>
+            ))}
+          </Select>
+        </div>
+      ) : (
+        <p className="truncate px-3 text-sm font-medium text-slate-900" title={account.email_address}>
+          {account.email_address}
+        </p>
+      )}
+      {account.status !== "ok" ? (
+        <div className="px-3">
+          <Badge tone="danger">{account.status_message || "This mailbox cannot be reached"}</Badge>
+        </div>
+      ) : null}
+      <div className="px-3">
+        <SyncProgress account={account} />
+      </div>
+      <FolderNav folders={folders} isPending={foldersPending} error={foldersError} onRetry={onFoldersRetry} activeId={activeFolderId} onSelect={onFolder} />
+    </div>
+  );
+}
