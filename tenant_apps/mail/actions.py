@@ -22,7 +22,7 @@ from tenant_apps.mail.imap.connection import MailServerError, classify, imap_clo
 from tenant_apps.mail.imap.gmail import rows_labels_change
 from tenant_apps.mail.imap.gmail_writer import GmailWriter
 from tenant_apps.mail.imap.sync import account_server, threads_recount
-from tenant_apps.mail.imap.writer import ActionRefused, ImapWriter, Moved, writer_for
+from tenant_apps.mail.imap.writer import SERVER_FAILURES, ActionRefused, ImapWriter, Moved, writer_for
 from tenant_apps.mail.models import (
     FolderRole,
     MailAccount,
@@ -171,9 +171,7 @@ class ActionRun:
                 self._batch(self.folders[folder_id], batch)
                 self.done += len(batch)
                 self.progress(self.done)
-        except (ActionRefused, MailServerError):
-            raise
-        except Exception as exc:  # noqa: BLE001 - a server failure is a status, never a 500
+        except SERVER_FAILURES as exc:
             raise classify(exc, kind="IMAP", host=self.account.imap_host, port=self.account.imap_port) from exc
         finally:
             imap_close(client)
@@ -410,9 +408,7 @@ def trash_empty(*, actor: User, account: MailAccount) -> int:
         uids = writer.uids_all()
         for start in range(0, len(uids), BATCH_SIZE):
             writer.expunge(uids[start : start + BATCH_SIZE])
-    except (ActionRefused, MailServerError):
-        raise
-    except Exception as exc:  # noqa: BLE001 - a server failure is a status, never a 500
+    except SERVER_FAILURES as exc:
         raise classify(exc, kind="IMAP", host=account.imap_host, port=account.imap_port) from exc
     finally:
         imap_close(client)

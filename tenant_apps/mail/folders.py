@@ -13,9 +13,9 @@ from django.db.models.functions import Concat, Substr
 
 from tenant_apps.accounts.models import User
 from tenant_apps.mail.actions import account_changeable, messages_rows_delete
-from tenant_apps.mail.imap.connection import MailServerError, classify, imap_close, imap_connect
+from tenant_apps.mail.imap.connection import classify, imap_close, imap_connect
 from tenant_apps.mail.imap.sync import account_server
-from tenant_apps.mail.imap.writer import ImapWriter, writer_for
+from tenant_apps.mail.imap.writer import SERVER_FAILURES, ImapWriter, writer_for
 from tenant_apps.mail.models import FolderRole, MailAccount, MailFolder, MailMessage
 
 NAME_MAX = 200
@@ -66,9 +66,7 @@ def _on_server(account: MailAccount, write: Callable[[ImapWriter], Result]) -> R
     client = imap_connect(account_server(account))
     try:
         return write(writer_for(account, client))
-    except MailServerError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - the server's refusal (e.g. a name it rejects) is its words, not a 500
+    except SERVER_FAILURES as exc:  # the server's refusal (e.g. a name it rejects) in its words, not a 500
         raise classify(exc, kind="IMAP", host=account.imap_host, port=account.imap_port) from exc
     finally:
         imap_close(client)

@@ -8,6 +8,7 @@ provider.
 
 from __future__ import annotations
 
+import imaplib
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +20,8 @@ from tenant_apps.mail.imap.gmail import server_is_gmail
 from tenant_apps.mail.models import MailAccount, MailFolder
 
 COPYUID = re.compile(rb"(\d+) ([\d:,]+) ([\d:,]+)")
+# How talking to the server fails (a NO/BAD answer, a dropped or timed-out connection); classified for the user.
+SERVER_FAILURES = (imaplib.IMAP4.error, OSError, EOFError)
 
 
 class ActionRefused(Exception):

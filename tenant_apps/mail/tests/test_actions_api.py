@@ -241,3 +241,22 @@ def test_another_company_reaches_none_of_it(
         assert MailMessage.objects.get(pk=ids[0]).folder.name == "INBOX"
     with schema_context(globex.schema_name):
         assert not MailActionJob.objects.exists()
+
+
+def test_a_folder_the_server_refuses_is_409_with_its_words_and_not_stored(
+    acme: TestTenant, acme_owner_client: Any, mailbox: Mailbox
+):
+    # given a folder another client created since our last sync
+    account = synced_account(acme, mailbox, ["Any"])
+    with mailbox.other_client() as other:
+        other.create_folder("Projects")
+    # when
+    refused = acme_owner_client.post(f"/api/mail/accounts/{account.pk}/folders", {"name": "Projects"}, format="json")
+    # then
+    assert refused.status_code == 409
+    error = refused.json()["error"]
+    assert error["code"] == "mail_server_error"
+    assert "ALREADYEXISTS" in error["message"]
+    with schema_context(acme.schema_name):
+        assert not MailFolder.objects.filter(account=account, name="Projects").exists()
+        assert_in_step(account, mailbox)
