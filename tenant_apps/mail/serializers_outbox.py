@@ -128,3 +128,7 @@ class MailSendPreferencesSerializer(serializers.ModelSerializer[MailSendPreferen
     class Meta:
         model = MailSendPreferences
         fields = ["undo_send_seconds"]
+
+
+class DraftSendSerializer(serializers.Serializer[None]):
+    send_at = serializers.DateTimeField(required=False, allow_null=True, default=None)

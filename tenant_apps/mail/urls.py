@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tenant_apps.mail import api, views_actions, views_labels, views_outbox
+from tenant_apps.mail import api, views_actions, views_drafts, views_labels, views_outbox
 
 urlpatterns = [
     path("presets", api.PresetListView.as_view(), name="mail-presets"),
@@ -37,4 +37,7 @@ urlpatterns += [
     path("uploads", views_outbox.UploadCreateView.as_view(), name="mail-upload-create"),
     path("uploads/<int:upload_id>", views_outbox.UploadDetailView.as_view(), name="mail-upload-detail"),
     path("send-preferences", views_outbox.SendPreferencesView.as_view(), name="mail-send-preferences"),
+    path("accounts/<int:account_id>/drafts", views_drafts.AccountDraftsView.as_view(), name="mail-draft-list"),
+    path("drafts/<int:draft_id>", views_drafts.DraftDetailView.as_view(), name="mail-draft-detail"),
+    path("drafts/<int:draft_id>/send", views_drafts.DraftSendView.as_view(), name="mail-draft-send"),
 ]

@@ -27,8 +27,7 @@ def role_folder_name(client: IMAPClient, account: MailAccount, role: str) -> str
 
 def message_id_find(client: IMAPClient, folder: str, message_id: str) -> list[int]:
     """UIDs in `folder` of the message with this Message-ID (to never file the same message twice)."""
-    client.select_folder(folder, readonly=True)
-    return sorted(int(uid) for uid in client.search(["HEADER", "Message-ID", f"<{message_id}>"]))
+    return header_search(client, folder, "Message-ID", f"<{message_id}>")
 
 
 def message_append(
@@ -46,17 +45,25 @@ def message_append(
     return int(status[b"UIDVALIDITY"]), (found[-1] if found else None)
 
 
-def uid_remove(client: IMAPClient, folder: str, uid: int) -> bool:
-    """Remove one message. With UIDPLUS: \\Deleted and UID EXPUNGE of that UID only. Without it, EXPUNGE would
-    also remove what other clients marked, so it runs only when this message is the only one marked; otherwise
-    the message stays marked \\Deleted (hidden by clients) and False is returned."""
+def uids_remove(client: IMAPClient, folder: str, uids: list[int]) -> bool:
+    """Remove these messages. With UIDPLUS: \\Deleted and UID EXPUNGE of these UIDs only. Without it, EXPUNGE
+    would also remove what other clients marked, so it runs only when nothing else in the folder is marked;
+    otherwise the messages stay marked \\Deleted (clients hide them) and False is returned."""
+    if not uids:
+        return True
     client.select_folder(folder)
-    client.delete_messages([uid], silent=True)
+    client.delete_messages(uids, silent=True)
     if client.has_capability("UIDPLUS"):
-        client.uid_expunge([uid])
+        client.uid_expunge(uids)
         return True
     marked = {int(found) for found in client.search(["DELETED"])}
-    if marked == {uid}:
+    if marked <= set(uids):
         client.expunge()
         return True
     return False
+
+
+def header_search(client: IMAPClient, folder: str, name: str, text: str) -> list[int]:
+    """UIDs whose header `name` contains `text` (IMAP SEARCH HEADER matches substrings)."""
+    client.select_folder(folder, readonly=True)
+    return sorted(int(uid) for uid in client.search(["HEADER", name, text]))

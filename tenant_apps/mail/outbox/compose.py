@@ -47,7 +47,7 @@ def recipient_parse(text: str) -> Recipient:
     try:
         validate_email(address)
     except ValidationError:
-        raise ValueError(f"{address!r} is not a valid email address.") from None
+        raise ValueError(f"{text.strip()!r} is not a valid email address.") from None
     return Recipient(address=address, name=name.strip())
 
 

@@ -23,10 +23,11 @@ from imapclient import IMAPClient
 
 from tenant_apps.mail.crypto import SecretUnreadable
 from tenant_apps.mail.imap.connection import MailServerError, classify, imap_close, imap_connect
-from tenant_apps.mail.imap.filing import message_append, message_id_find, role_folder_name, uid_remove
+from tenant_apps.mail.imap.filing import message_append, message_id_find, role_folder_name
 from tenant_apps.mail.imap.sync import account_server
 from tenant_apps.mail.models import FolderRole, MailDraft, MailOutgoing, OutboxStatus, SendProgress
 from tenant_apps.mail.outbox.compose import recipients_from_json
+from tenant_apps.mail.outbox.draft_copies import draft_copies_remove, draft_key, folder_sync_enqueue
 from tenant_apps.mail.outbox.mime import with_bcc
 from tenant_apps.mail.smtp.connection import account_smtp_server
 from tenant_apps.mail.smtp.deliver import Envelope, SendFailed, smtp_deliver
@@ -167,8 +168,8 @@ def _file(outgoing: MailOutgoing) -> str:
             folders.append(sent_folder)
             copy_uid = _sent_copy(client, outgoing, sent_folder)
         draft = outgoing.draft
-        if draft is not None and draft.server_uid is not None:
-            uid_remove(client, draft.server_folder, draft.server_uid)
+        if draft is not None and draft.server_folder:
+            draft_copies_remove(client, draft.server_folder, draft_key(draft))
             folders.append(draft.server_folder)
     except Exception as exc:  # noqa: BLE001 - recorded on the message, retried later
         return _filing_failed(
@@ -183,7 +184,7 @@ def _file(outgoing: MailOutgoing) -> str:
         if outgoing.draft_id is not None:
             MailDraft.objects.filter(pk=outgoing.draft_id).delete()
         if folders:
-            transaction.on_commit(partial(_folders_sync, account.pk, folders))
+            transaction.on_commit(partial(folder_sync_enqueue, account.pk, folders))
     return SENT
 
 
@@ -201,12 +202,6 @@ def _filing_failed(outgoing: MailOutgoing, problem: str) -> str:
     logger.warning("outbox item %s sent, Sent copy not filed: %s", outgoing.pk, problem)
     MailOutgoing.objects.filter(pk=outgoing.pk).update(sent_copy_error=problem)
     return FILED_LATER
-
-
-def _folders_sync(account_id: int, folders: list[str]) -> None:
-    from tenant_apps.mail.tasks import mail_account_sync
-
-    mail_account_sync.apply_async(kwargs={"account_id": account_id, "folder_names": folders}, queue="mail")
 
 
 def outbox_recover() -> dict[str, int]:

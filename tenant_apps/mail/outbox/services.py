@@ -15,10 +15,11 @@ from django.utils import timezone
 
 from tenant_apps.accounts.models import User
 from tenant_apps.mail.models import MailAccount, MailDraft, MailOutgoing, MailSendPreferences, OutboxStatus
-from tenant_apps.mail.outbox.compose import ComposeInput, Composition, Recipient, composition_make
-from tenant_apps.mail.outbox.mime import AttachmentBytes, MessageParts, message_build, message_id_make
+from tenant_apps.mail.outbox.building import composition_bytes
+from tenant_apps.mail.outbox.compose import ComposeInput, Composition, composition_make
+from tenant_apps.mail.outbox.mime import message_id_make
 from tenant_apps.mail.outbox.sending import send_enqueue
-from tenant_apps.mail.storage import blob_read, blob_write, mail_blob_root
+from tenant_apps.mail.storage import blob_write, mail_blob_root
 from tenants.db import connection
 
 
@@ -37,30 +38,6 @@ def send_preferences_set(*, actor: User, undo_send_seconds: int) -> MailSendPref
             user=actor, defaults={"undo_send_seconds": undo_send_seconds}
         )
     return preferences
-
-
-def composition_bytes(composition: Composition, *, account: MailAccount, message_id: str, date: datetime) -> bytes:
-    root = mail_blob_root(connection.schema_name)
-    attachments = []
-    for upload in composition.uploads:
-        data = blob_read(root, upload.sha256)
-        if data is None:
-            raise ValidationError({"attachments": [f"The bytes of {upload.filename!r} are no longer stored."]})
-        attachments.append(AttachmentBytes(upload.filename, upload.content_type, data))
-    parts = MessageParts(
-        sender=Recipient(address=account.email_address, name=account.name),
-        to=composition.to,
-        cc=composition.cc,
-        subject=composition.subject,
-        text_body=composition.text_body,
-        html_body=composition.html_body,
-        message_id=message_id,
-        date=date,
-        in_reply_to=composition.in_reply_to,
-        references=composition.references,
-        attachments=attachments,
-    )
-    return message_build(parts)
 
 
 def composition_fields(composition: Composition) -> dict[str, object]:
