@@ -239,6 +239,36 @@ MAIL_OUTBOX_SWEEP_GRACE_SECONDS = env_int("MAIL_OUTBOX_SWEEP_GRACE_SECONDS", 60)
 # Draft saves within this many seconds reach the IMAP server as one APPEND.
 MAIL_DRAFT_SAVE_DEBOUNCE_SECONDS = env_int("MAIL_DRAFT_SAVE_DEBOUNCE_SECONDS", 5)
 
+# OAuth2 mail accounts (docs/decisions/0010-mail-oauth2.md). A provider is offered only when its client id and
+# secret are set. Every provider sends the user back to one callback on the public host, which bounces to the
+# company's host; register MAIL_OAUTH_REDIRECT_URI (default <scheme>://BASE_DOMAIN[:port]/api/mail/oauth/callback).
+MAIL_OAUTH_REDIRECT_URI = env_str("MAIL_OAUTH_REDIRECT_URI", "")
+MAIL_OAUTH_GOOGLE_CLIENT_ID = env_str("MAIL_OAUTH_GOOGLE_CLIENT_ID", "")
+MAIL_OAUTH_GOOGLE_CLIENT_SECRET = env_str("MAIL_OAUTH_GOOGLE_CLIENT_SECRET", "")
+MAIL_OAUTH_MICROSOFT_CLIENT_ID = env_str("MAIL_OAUTH_MICROSOFT_CLIENT_ID", "")
+MAIL_OAUTH_MICROSOFT_CLIENT_SECRET = env_str("MAIL_OAUTH_MICROSOFT_CLIENT_SECRET", "")
+MAIL_OAUTH_YAHOO_CLIENT_ID = env_str("MAIL_OAUTH_YAHOO_CLIENT_ID", "")
+MAIL_OAUTH_YAHOO_CLIENT_SECRET = env_str("MAIL_OAUTH_YAHOO_CLIENT_SECRET", "")
+# A company's own OAuth2 server (offered when client id, secret, authorize and token URLs and IMAP/SMTP hosts are set).
+MAIL_OAUTH_GENERIC_LABEL = env_str("MAIL_OAUTH_GENERIC_LABEL", "Company account")
+MAIL_OAUTH_GENERIC_CLIENT_ID = env_str("MAIL_OAUTH_GENERIC_CLIENT_ID", "")
+MAIL_OAUTH_GENERIC_CLIENT_SECRET = env_str("MAIL_OAUTH_GENERIC_CLIENT_SECRET", "")
+MAIL_OAUTH_GENERIC_AUTHORIZE_URL = env_str("MAIL_OAUTH_GENERIC_AUTHORIZE_URL", "")
+MAIL_OAUTH_GENERIC_TOKEN_URL = env_str("MAIL_OAUTH_GENERIC_TOKEN_URL", "")
+MAIL_OAUTH_GENERIC_INTROSPECTION_URL = env_str("MAIL_OAUTH_GENERIC_INTROSPECTION_URL", "")
+MAIL_OAUTH_GENERIC_USERINFO_URL = env_str("MAIL_OAUTH_GENERIC_USERINFO_URL", "")
+MAIL_OAUTH_GENERIC_SCOPES = env_str("MAIL_OAUTH_GENERIC_SCOPES", "")
+MAIL_OAUTH_GENERIC_IMAP_HOST = env_str("MAIL_OAUTH_GENERIC_IMAP_HOST", "")
+MAIL_OAUTH_GENERIC_IMAP_PORT = env_int("MAIL_OAUTH_GENERIC_IMAP_PORT", 993)
+MAIL_OAUTH_GENERIC_IMAP_SECURITY = env_str("MAIL_OAUTH_GENERIC_IMAP_SECURITY", "tls")
+MAIL_OAUTH_GENERIC_SMTP_HOST = env_str("MAIL_OAUTH_GENERIC_SMTP_HOST", "")
+MAIL_OAUTH_GENERIC_SMTP_PORT = env_int("MAIL_OAUTH_GENERIC_SMTP_PORT", 465)
+MAIL_OAUTH_GENERIC_SMTP_SECURITY = env_str("MAIL_OAUTH_GENERIC_SMTP_SECURITY", "tls")
+# How long a started "Connect" may take until the provider sends the user back (the state expires after it).
+MAIL_OAUTH_STATE_SECONDS = env_int("MAIL_OAUTH_STATE_SECONDS", 600)
+# An access token this close to its expiry is refreshed before it is used.
+MAIL_OAUTH_REFRESH_MARGIN_SECONDS = env_int("MAIL_OAUTH_REFRESH_MARGIN_SECONDS", 300)
+
 # Mail sent by the platform itself (invitations, password resets).
 EMAIL_HOST = env_str("EMAIL_HOST", "")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)

@@ -20,3 +20,15 @@ class LabelsUnsupportedError(exceptions.APIException):
     status_code = status.HTTP_400_BAD_REQUEST
     default_detail = "Labels can only be changed on messages of a Gmail account."
     default_code = "labels_unsupported"
+
+
+class OAuthConnectError(exceptions.APIException):
+    """A connect with OAuth2 that could not go on; the code says why (oauth_state_used, oauth_denied, ...)."""
+
+    status_code: int = status.HTTP_400_BAD_REQUEST
+    default_detail = "Connecting the mailbox failed."
+    default_code = "oauth_error"
+
+    def __init__(self, *, code: str, message: str, status_code: int) -> None:
+        super().__init__(detail=message, code=code)
+        self.status_code = status_code

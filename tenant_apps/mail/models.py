@@ -26,6 +26,8 @@ class AccountStatus(models.TextChoices):
     UNREACHABLE = "unreachable", "Server unreachable"
     TLS_ERROR = "tls_error", "TLS error"
     PROTOCOL_ERROR = "protocol_error", "Protocol error"
+    # An OAuth2 account whose refresh token was revoked or expired: only the owner signing in again helps.
+    REAUTH_REQUIRED = "reauth_required", "Sign-in required"
 
 
 class SyncState(models.TextChoices):
@@ -61,6 +63,8 @@ class MailAccount(models.Model):
     username = models.CharField(max_length=254)
     # Fernet token (tenant_apps.mail.crypto); the password itself is never stored nor returned.
     password_encrypted = models.TextField()
+    # "password", or "oauth2": then the login is an access token kept in MailOAuthToken (tenant_apps.mail.oauth).
+    auth_method = models.CharField(max_length=8, default="password")
     is_active = models.BooleanField(default=True)
     status = models.CharField(max_length=16, choices=AccountStatus.choices, default=AccountStatus.OK)
     status_message = models.TextField(blank=True, default="")
@@ -414,3 +418,24 @@ class MailSendPreferences(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: undo {self.undo_send_seconds}s"
+
+
+class MailOAuthToken(models.Model):
+    """The OAuth2 grant of an account that signs in with XOAUTH2 instead of a password (tenant_apps.mail.oauth).
+
+    Both tokens are Fernet-encrypted (tenant_apps.mail.crypto) and never returned by any API.
+    """
+
+    account = models.OneToOneField(MailAccount, on_delete=models.CASCADE, related_name="oauth_token")
+    # A key of tenant_apps.mail.oauth.providers (google, microsoft, yahoo, generic).
+    provider = models.CharField(max_length=16)
+    access_token_encrypted = models.TextField()
+    refresh_token_encrypted = models.TextField(blank=True, default="")
+    access_token_expires_at = models.DateTimeField()
+    scope = models.TextField(blank=True, default="")
+    # Set when the owner was mailed that the account needs signing in again; cleared when they did.
+    reauth_notified_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.provider} grant of account {self.account_id}"

@@ -7,6 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from tenant_apps.mail.models import MailAccount, MailAttachment, MailFolder, MailMessage, MailThread, Security
+from tenant_apps.mail.oauth.providers import PROVIDER_KEYS
 from tenant_apps.mail.presets import PROVIDER_CHOICES
 
 HOST_PATTERN = r"^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$"
@@ -67,6 +68,7 @@ class MailAccountSerializer(serializers.ModelSerializer[MailAccount]):
             "smtp_port",
             "smtp_security",
             "username",
+            "auth_method",
             "is_active",
             "status",
             "status_message",
@@ -227,3 +229,25 @@ class MailMessageLabelsSerializer(serializers.Serializer[None]):
         if both:
             raise serializers.ValidationError({"remove": [f"Added and removed at once: {', '.join(sorted(both))}."]})
         return attrs
+
+
+class MailOAuthProviderSerializer(serializers.Serializer[Any]):
+    key = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+
+
+class MailOAuthConnectSerializer(serializers.Serializer[None]):
+    provider = serializers.ChoiceField(choices=list(PROVIDER_KEYS))
+    email_address = serializers.EmailField(max_length=254)
+    name = serializers.CharField(max_length=120, required=False, default="")
+
+
+class MailOAuthAuthorizeSerializer(serializers.Serializer[Any]):
+    authorize_url = serializers.URLField()
+
+
+class MailOAuthCallbackQuerySerializer(serializers.Serializer[None]):
+    state = serializers.CharField(max_length=2000)
+    code = serializers.CharField(max_length=4000, required=False, default="")
+    error = serializers.CharField(max_length=200, required=False, default="")
+    error_description = serializers.CharField(max_length=1000, required=False, default="")

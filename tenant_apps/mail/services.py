@@ -19,6 +19,7 @@ from tenant_apps.mail.imap.sync import account_server, account_status_set
 from tenant_apps.mail.models import AccountStatus, MailAccount, MailMessage, Security
 from tenant_apps.mail.presets import PRESETS
 from tenant_apps.mail.smtp.auth_check import smtp_login_check
+from tenant_apps.mail.smtp.credentials import account_smtp_server
 from tenants.db import connection
 from tenants.models import Tenant
 
@@ -152,6 +153,8 @@ def mail_account_update(
     if not _can_manage(actor, account):
         raise PermissionDenied("Only the account's owner and admins can change it.")
     fields = []
+    if password is not None and account.auth_method != "password":
+        raise ValidationError({"password": ["This account signs in with OAuth2; sign in with the provider again."]})
     if password is not None:
         server = account_server(account)
         imap = ServerSettings(server.host, server.port, server.security, account.username, password)
@@ -193,12 +196,13 @@ def mail_account_share(*, actor: User, account: MailAccount, user_ids: list[int]
 
 def mail_account_test(*, actor: User, account: MailAccount) -> MailAccount:
     """Check the stored credentials again and record the result as the account's status."""
-    server = account_server(account)
-    smtp = ServerSettings(account.smtp_host, account.smtp_port, account.smtp_security, server.username, server.password)
     try:
-        credentials_check(imap=server, smtp=smtp)
+        credentials_check(imap=account_server(account), smtp=account_smtp_server(account))
     except CredentialsRefused as refused:
         account_status_set(account, refused.problem.status, refused.problem.message)
+        return account
+    except MailServerError as problem:  # an OAuth2 token that could not be refreshed
+        account_status_set(account, problem.status, problem.message)
         return account
     account_status_set(account, AccountStatus.OK, "")
     return account

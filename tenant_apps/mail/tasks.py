@@ -15,9 +15,16 @@ from django.conf import settings
 from django_redis import get_redis_connection
 from django_tenants.utils import get_tenant_model, schema_context
 
+from tenant_apps.accounts.links import tenant_url
+from tenant_apps.accounts.tasks import EMAIL_TASK_OPTIONS, SKIPPED
+from tenant_apps.accounts.tasks import _company_name as company_name
+from tenant_apps.accounts.tasks import _send_once as send_once
+from tenant_apps.mail.emails import reauth_required_email
 from tenant_apps.mail.imap.connection import MailServerError
 from tenant_apps.mail.imap.sync import account_sync
 from tenant_apps.mail.models import AccountStatus, MailAccount
+from tenant_apps.mail.oauth.providers import oauth_provider
+from tenant_apps.mail.oauth.tokens import ReauthRequired
 from tenants.db import connection
 
 logger = logging.getLogger(__name__)
@@ -25,6 +32,7 @@ logger = logging.getLogger(__name__)
 LOCKED = "locked"
 DONE = "done"
 GONE = "gone"
+REAUTH_REQUIRED = "reauth_required"
 
 
 def account_lock(account_id: int) -> Any:
@@ -61,7 +69,12 @@ def account_sync_locked(account_id: int, folder_names: list[str] | None = None) 
     max_retries=8,
 )
 def mail_account_sync(self: Task, *, account_id: int, folder_names: list[str] | None = None) -> str:
-    result = account_sync_locked(account_id, folder_names)
+    try:
+        result = account_sync_locked(account_id, folder_names)
+    except ReauthRequired:
+        # Retrying cannot help until the owner signs in again (they were mailed); the status says so.
+        logger.info("account %s needs its owner to sign in again; not syncing", account_id)
+        return REAUTH_REQUIRED
     if result == LOCKED:
         logger.info("account %s is being synced already; skipping", account_id)
     return result
@@ -73,7 +86,7 @@ def mail_tenant_sync_fanout() -> int:
     spread = int(settings.MAIL_SYNC_INTERVAL_SECONDS)
     account_ids = list(
         MailAccount.objects.filter(is_active=True)
-        .exclude(status=AccountStatus.AUTH_FAILED)
+        .exclude(status__in=[AccountStatus.AUTH_FAILED, AccountStatus.REAUTH_REQUIRED])
         .values_list("pk", flat=True)
     )
     for account_id in account_ids:
@@ -111,6 +124,23 @@ def mail_action_job_run(*, job_id: int) -> str:
     except (ActionRefused, MailServerError):
         return MailActionState.FAILED
     return DONE
+
+
+@shared_task(name="mail.reauth_notice_send", **EMAIL_TASK_OPTIONS)
+def mail_reauth_notice_send(self: Task, *, account_id: int) -> str:
+    """Mail the owner that an OAuth2 account needs signing in again, unless it was fixed (or removed) meanwhile."""
+    account = MailAccount.objects.select_related("owner", "oauth_token").filter(pk=account_id).first()
+    if account is None or account.status != AccountStatus.REAUTH_REQUIRED or not account.owner.is_active:
+        return SKIPPED
+    provider = oauth_provider(account.oauth_token.provider)
+    message = reauth_required_email(
+        company_name=company_name(),
+        account_email=account.email_address,
+        provider_label=provider.label if provider is not None else account.oauth_token.provider,
+        problem=account.status_message,
+        reconnect_url=tenant_url(f"/api/mail/accounts/{account.pk}/oauth/reconnect", {}),
+    )
+    return send_once(self, account.owner.email, message.subject, message.body)
 
 
 # The outbox's and drafts' tasks live with them; importing them here lets Celery's autodiscovery find them.

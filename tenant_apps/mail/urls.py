@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tenant_apps.mail import api, views_actions, views_drafts, views_labels, views_outbox
+from tenant_apps.mail import api, views_actions, views_drafts, views_labels, views_oauth, views_outbox
 
 urlpatterns = [
     path("presets", api.PresetListView.as_view(), name="mail-presets"),
@@ -40,4 +40,15 @@ urlpatterns += [
     path("accounts/<int:account_id>/drafts", views_drafts.AccountDraftsView.as_view(), name="mail-draft-list"),
     path("drafts/<int:draft_id>", views_drafts.DraftDetailView.as_view(), name="mail-draft-detail"),
     path("drafts/<int:draft_id>/send", views_drafts.DraftSendView.as_view(), name="mail-draft-send"),
+]
+
+urlpatterns += [
+    path("oauth/providers", views_oauth.OAuthProviderListView.as_view(), name="mail-oauth-providers"),
+    path("oauth/connect", views_oauth.OAuthConnectView.as_view(), name="mail-oauth-connect"),
+    path("oauth/complete", views_oauth.OAuthCompleteView.as_view(), name="mail-oauth-complete"),
+    path(
+        "accounts/<int:account_id>/oauth/reconnect",
+        views_oauth.OAuthReconnectView.as_view(),
+        name="mail-oauth-reconnect",
+    ),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import imaplib
 import socket
 import ssl
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeGuard
 
 from django.conf import settings
@@ -17,12 +17,25 @@ from tenant_apps.mail.models import AccountStatus, Security
 
 
 @dataclass(frozen=True)
+class OAuthLogin:
+    """Marks a login with an OAuth2 access token (XOAUTH2, or OAUTHBEARER where offered) instead of a password."""
+
+    # Yahoo wants its name in the XOAUTH2 string.
+    vendor: str = ""
+    # Whose token it is, so a refused login can fetch a fresh one; unset while an account is being connected.
+    schema_name: str = ""
+    account_id: int | None = None
+
+
+@dataclass(frozen=True)
 class ServerSettings:
     host: str
     port: int
     security: str
     username: str
+    # The password, or with `oauth` the access token.
     password: str
+    oauth: OAuthLogin | None = None
 
 
 class MailServerError(Exception):
@@ -35,7 +48,16 @@ class MailServerError(Exception):
 
     def __reduce__(self) -> tuple[type[MailServerError], tuple[str, str]]:
         # Raised in parse workers too: it must survive the trip back to the syncing process.
-        return (MailServerError, (self.status, self.message))
+        return (type(self), (self.status, self.message))
+
+
+class AccessTokenExpired(MailServerError):
+    """The server ended the session because the OAuth2 access token expired (Outlook: `BYE ... AccessTokenExpired`);
+    a fresh token and a new session fix it."""
+
+
+# What servers say when an OAuth2 session outlives its token.
+ACCESS_TOKEN_EXPIRED_WORDS = ("accesstokenexpired", "access token expired", "token has expired")
 
 
 def _words(exc: BaseException) -> str:
@@ -59,6 +81,10 @@ def classify(exc: BaseException, *, kind: str, host: str, port: int) -> MailServ
     where = f"{kind} server {host}:{port}"
     if isinstance(exc, MailServerError):
         return exc
+    if isinstance(exc, imaplib.IMAP4.abort) and any(words in str(exc).lower() for words in ACCESS_TOKEN_EXPIRED_WORDS):
+        return AccessTokenExpired(
+            AccountStatus.AUTH_FAILED, f"The {where} ended the session: the access token expired ({_words(exc)})"
+        )
     if isinstance(exc, LoginError) and _garbled(exc.__context__):
         return MailServerError(
             AccountStatus.PROTOCOL_ERROR, f"The {where} answered unexpectedly during login: {_words(exc.__context__)}"
@@ -92,7 +118,34 @@ def tls_context() -> ssl.SSLContext:
 
 
 def imap_connect(server: ServerSettings, *, read_timeout: float | None = None) -> IMAPClient:
-    """A logged-in IMAPClient; raises MailServerError (never anything else) when that cannot be had."""
+    """A logged-in IMAPClient; raises MailServerError (never anything else) when that cannot be had.
+
+    An OAuth2 login the server refuses is tried once more with a freshly refreshed token: the token may have
+    expired (or been revoked) earlier than its expiry time said.
+    """
+    try:
+        return _imap_open(server, read_timeout)
+    except MailServerError as problem:
+        if server.oauth is None or server.oauth.account_id is None or problem.status != AccountStatus.AUTH_FAILED:
+            raise
+        from tenant_apps.mail.oauth.tokens import access_token_refreshed
+
+        fresh_token = access_token_refreshed(schema_name=server.oauth.schema_name, account_id=server.oauth.account_id)
+        return _imap_open(replace(server, password=fresh_token), read_timeout)
+
+
+def oauth_authenticate(client: IMAPClient, server: ServerSettings, *, mechanism: str | None = None) -> None:
+    """AUTHENTICATE with the access token: OAUTHBEARER (RFC 7628) where offered, XOAUTH2 otherwise."""
+    vendor = server.oauth.vendor if server.oauth is not None else ""
+    if mechanism is None:
+        mechanism = "OAUTHBEARER" if client.has_capability("AUTH=OAUTHBEARER") else "XOAUTH2"
+    if mechanism == "OAUTHBEARER":
+        client.oauthbearer_login(server.username, server.password)
+    else:
+        client.oauth2_login(server.username, server.password, vendor=vendor or None)
+
+
+def _imap_open(server: ServerSettings, read_timeout: float | None) -> IMAPClient:
     timeout = SocketTimeout(
         connect=float(settings.MAIL_CONNECT_TIMEOUT_SECONDS),
         read=float(read_timeout or settings.MAIL_READ_TIMEOUT_SECONDS),
@@ -108,7 +161,10 @@ def imap_connect(server: ServerSettings, *, read_timeout: float | None = None) -
         )
         if server.security == Security.STARTTLS:
             client.starttls(tls_context())
-        client.login(server.username, server.password)
+        if server.oauth is None:
+            client.login(server.username, server.password)
+        else:
+            oauth_authenticate(client, server)
         return client
     except Exception as exc:  # noqa: BLE001 - every failure becomes a status; nothing may escape as a 500
         if client is not None:

@@ -29,9 +29,15 @@ from django.utils import timezone
 from imapclient import IMAPClient
 from psycopg.types.json import Jsonb
 
-from tenant_apps.mail.crypto import secret_decrypt
 from tenant_apps.mail.imap import gmail
-from tenant_apps.mail.imap.connection import MailServerError, ServerSettings, classify, imap_close, imap_connect
+from tenant_apps.mail.imap.connection import (
+    AccessTokenExpired,
+    MailServerError,
+    ServerSettings,
+    classify,
+    imap_close,
+    imap_connect,
+)
 from tenant_apps.mail.imap.fetch import uid_fetch, uid_search_all, uid_set, vanished_take
 from tenant_apps.mail.imap.gmail import identity as gmail_identity
 from tenant_apps.mail.imap.pool_init import django_setup
@@ -48,6 +54,7 @@ from tenant_apps.mail.models import (
     MailThreadKey,
     SyncState,
 )
+from tenant_apps.mail.oauth.tokens import access_token_expire, account_secret
 from tenant_apps.mail.parsing.mime import Address, ParsedMessage, clean_text, messages_parse
 from tenant_apps.mail.storage import mail_blob_root
 from tenants.db import connection
@@ -113,12 +120,15 @@ class FetchedMessage:
 
 
 def account_server(account: MailAccount) -> ServerSettings:
+    """The account's IMAP server and login: its password, or for an OAuth2 account a fresh access token."""
+    login = account_secret(account)
     return ServerSettings(
         host=account.imap_host,
         port=account.imap_port,
         security=account.imap_security,
         username=account.username,
-        password=secret_decrypt(account.password_encrypted),
+        password=login.secret,
+        oauth=login.oauth,
     )
 
 
@@ -951,7 +961,12 @@ def account_sync(
     *, account: MailAccount, folder_names: list[str] | None = None, executor: Executor | None = None
 ) -> SyncReport:
     started = time.monotonic()
-    report = AccountSync(account, executor=executor).run(folder_names=folder_names)
+    try:
+        report = AccountSync(account, executor=executor).run(folder_names=folder_names)
+    except AccessTokenExpired:
+        # The server ended the session when the OAuth2 token expired: once more with a fresh one (a sync resumes).
+        access_token_expire(account_id=account.pk)
+        report = AccountSync(account, executor=executor).run(folder_names=folder_names)
     logger.info(
         "mail sync of account %s: +%s -%s flags %s in %.0f ms",
         account.pk,

@@ -26,10 +26,11 @@ from tenant_apps.mail.imap.connection import MailServerError, classify, imap_clo
 from tenant_apps.mail.imap.filing import message_append, message_id_find, role_folder_name
 from tenant_apps.mail.imap.sync import account_server
 from tenant_apps.mail.models import FolderRole, MailDraft, MailOutgoing, OutboxStatus, SendProgress
+from tenant_apps.mail.oauth.tokens import ReauthRequired
 from tenant_apps.mail.outbox.compose import recipients_from_json
 from tenant_apps.mail.outbox.draft_copies import draft_copies_remove, draft_key, folder_sync_enqueue
 from tenant_apps.mail.outbox.mime import with_bcc
-from tenant_apps.mail.smtp.connection import account_smtp_server
+from tenant_apps.mail.smtp.credentials import account_smtp_server
 from tenant_apps.mail.smtp.deliver import Envelope, SendFailed, smtp_deliver
 from tenant_apps.mail.storage import blob_read, mail_blob_root
 from tenants.db import connection
@@ -134,6 +135,8 @@ def outbox_send(outgoing_id: int) -> str:
             server = account_smtp_server(outgoing.account)
         except SecretUnreadable:
             raise SendFailed("The account's password cannot be decrypted; enter it again.", permanent=True) from None
+        except MailServerError as problem:  # an OAuth2 token that could not be refreshed
+            raise SendFailed(problem.message, permanent=isinstance(problem, ReauthRequired)) from None
         envelope = Envelope(outgoing.account.email_address, envelope_recipients(outgoing), raw)
         smtp_deliver(server, envelope, before_data=partial(_progress_data, outgoing.pk))
     except SendFailed as failure:

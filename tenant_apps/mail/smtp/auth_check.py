@@ -8,6 +8,7 @@ from django.conf import settings
 
 from tenant_apps.mail.imap.connection import MailServerError, ServerSettings, classify, tls_context
 from tenant_apps.mail.models import AccountStatus, Security
+from tenant_apps.mail.smtp.credentials import smtp_auth, smtp_authenticate
 
 
 def smtp_login_check(server: ServerSettings) -> None:
@@ -24,7 +25,7 @@ def smtp_login_check(server: ServerSettings) -> None:
         if server.security == Security.STARTTLS:
             client.starttls(context=tls_context())
             client.ehlo()
-        _authenticate(client, server)
+        smtp_authenticate(client, smtp_auth(server))
     except smtplib.SMTPAuthenticationError as exc:
         words = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc)
         raise MailServerError(
@@ -47,18 +48,3 @@ def smtp_login_check(server: ServerSettings) -> None:
                 client.quit()
             except Exception:  # noqa: BLE001, S110 - already failed or done
                 pass
-
-
-def _authenticate(client: smtplib.SMTP, server: ServerSettings) -> None:
-    """AUTH with one mechanism: smtplib's login() tries the next one after a refusal, which some servers answer
-    by waiting, so a wrong password would look like a timeout."""
-    if not client.has_extn("auth"):
-        raise smtplib.SMTPNotSupportedError("AUTH is not offered")
-    offered = client.esmtp_features.get("auth", "").upper().split()
-    client.user, client.password = server.username, server.password
-    if "PLAIN" in offered:
-        client.auth("PLAIN", client.auth_plain)
-    elif "LOGIN" in offered:
-        client.auth("LOGIN", client.auth_login)
-    else:
-        client.login(server.username, server.password)

@@ -1,7 +1,7 @@
 """Opening an SMTP session for an account with aiosmtplib: the one place that connects, secures and logs in.
 
-TLS, STARTTLS or plain (loopback only, checked when the account is saved) as the account says; the password
-comes decrypted from the account. Another way to log in (XOAUTH2) plugs in here.
+TLS, STARTTLS or plain (loopback only, checked when the account is saved) as the account says; the login (password,
+or OAuth2 token with XOAUTH2/OAUTHBEARER) is smtp/credentials.py's.
 """
 
 from __future__ import annotations
@@ -9,19 +9,9 @@ from __future__ import annotations
 import aiosmtplib
 from django.conf import settings
 
-from tenant_apps.mail.crypto import secret_decrypt
 from tenant_apps.mail.imap.connection import ServerSettings, tls_context
-from tenant_apps.mail.models import MailAccount, Security
-
-
-def account_smtp_server(account: MailAccount) -> ServerSettings:
-    return ServerSettings(
-        host=account.smtp_host,
-        port=account.smtp_port,
-        security=account.smtp_security,
-        username=account.username,
-        password=secret_decrypt(account.password_encrypted),
-    )
+from tenant_apps.mail.models import Security
+from tenant_apps.mail.smtp.credentials import smtp_authenticate_async
 
 
 async def smtp_open(server: ServerSettings) -> aiosmtplib.SMTP:
@@ -37,7 +27,7 @@ async def smtp_open(server: ServerSettings) -> aiosmtplib.SMTP:
     )
     await client.connect()
     try:
-        await client.login(server.username, server.password)
+        await smtp_authenticate_async(client, server)
     except BaseException:
         client.close()
         raise

@@ -73,10 +73,31 @@ class DovecotServer:
         shutil.rmtree(self.base_dir, ignore_errors=True)
 
 
+def _oauth2_passdb(directory: Path, introspection_url: str) -> str:
+    """A passdb that takes XOAUTH2/OAUTHBEARER tokens and asks the OAuth2 server (RFC 7662 introspection) whose
+    they are; its `email` must be the login."""
+    settings_file = directory / "dovecot-oauth2.conf.ext"
+    settings_file.write_text(
+        f"introspection_mode = post\n"
+        f"introspection_url = {introspection_url}\n"
+        f"username_attribute = email\n"
+        f"active_attribute = active\n"
+        f"active_value = true\n"
+    )
+    shutil.chown(settings_file, "root", "dovecot")
+    settings_file.chmod(0o640)
+    return f"passdb {{\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = {settings_file}\n}}"
+
+
 def dovecot_start(
-    *, capabilities: str | None = None, base_dir: Path | None = None, users: list[str] | None = None
+    *,
+    capabilities: str | None = None,
+    base_dir: Path | None = None,
+    users: list[str] | None = None,
+    oauth2_introspection_url: str | None = None,
 ) -> DovecotServer:
-    """Start a private instance; `capabilities` replaces what IMAP advertises after login (e.g. no CONDSTORE)."""
+    """Start a private instance; `capabilities` replaces what IMAP advertises after login (e.g. no CONDSTORE);
+    `oauth2_introspection_url` adds XOAUTH2 and OAUTHBEARER logins checked against that endpoint."""
     binary = dovecot_binary()
     if binary is None:
         raise DovecotMissing("dovecot is not installed (apt-get install -y dovecot-imapd)")
@@ -94,7 +115,11 @@ def dovecot_start(
     port = free_port()
     capability_line = f"imap_capability = {capabilities}" if capabilities else ""
     config = Template(CONFIG_TEMPLATE.read_text()).substitute(
-        base_dir=str(directory), port=str(port), capability_line=capability_line
+        base_dir=str(directory),
+        port=str(port),
+        capability_line=capability_line,
+        extra_auth_mechanisms="xoauth2 oauthbearer" if oauth2_introspection_url else "",
+        oauth2_passdb=_oauth2_passdb(directory, oauth2_introspection_url) if oauth2_introspection_url else "",
     )
     server = DovecotServer(base_dir=directory, port=port, users=list(logins))
     server.config_path.write_text(config)
