@@ -6,15 +6,18 @@ deploy/ exactly as production renders it (deploy/local_stack.py), then C concurr
 keep-alive TLS connection to one company's host, send a mix of reads and writes through the accounts API for
 D seconds (and at most --max-requests in all):
 
-  list     GET    /api/users                 35%
-  detail   GET    /api/users/<id>            25%
+  list     GET    /api/users                 30%
+  detail   GET    /api/users/<id>            20%
+  search   GET    /api/search?q=<word>       15%   (people by name or email, and mail: the Cmd-K search)
   tokens   GET    /api/tokens                10%
-  invites  GET    /api/invitations           10%
+  invites  GET    /api/invitations            5%
   create   POST   /api/tokens + DELETE it    10%   (two requests; the token count stays bounded)
   invite   POST   /api/invitations + DELETE  10%   (two requests; open invitations stay under the plan limit)
 
-The accounts API has no search endpoint yet, so the mix has none. Every non-2xx answer and every failed
-connection counts as an error. The database and the Redis keys are removed at the end. Last line: JSON.
+Every non-2xx answer and every failed connection counts as an error. Where the CPU went is printed too: CPU
+seconds of this process (the load generator), gunicorn, nginx and the bench database's PostgreSQL backends,
+against the wall time times the cores, with the machine's load average (other work shares the cores). The
+database and the Redis keys are removed at the end. Last line: JSON.
 
 Usage: .venv/bin/python bench/load.py [--tenants 20] [--clients 50] [--seconds 60] [--max-requests 200000]
 DATABASE_URL / REDIS_URL name the servers (the database itself is bench-owned: atrium_bench_load).
@@ -35,6 +38,10 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from deploy.local_stack import Stack
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -44,6 +51,7 @@ from bench.common import bench_database_url, database_drop, database_recreate, p
 BENCH_DATABASE = "atrium_bench_load"
 CACHE_PREFIX = "atrium-bench-load"
 MEMBERS_PER_TENANT = 10
+SEARCH_WORDS = ("member", "owner", "member3", "load", "nobody")
 
 
 @dataclass
@@ -106,6 +114,63 @@ def companies_make(count: int, base_domain: str) -> list[Company]:
         companies.append(Company(f"{subdomain}.{base_domain}", token, user_ids))
     print(f"setup: {count} companies in {time.perf_counter() - started:.1f} s", flush=True)
     return companies
+
+
+# --- where the CPU went ----------------------------------------------------------------------------------------
+
+
+def _process_cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def _process_tree(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    found, pending = [], [root]
+    while pending:
+        pid = pending.pop()
+        found.append(pid)
+        pending += children.get(pid, [])
+    return found
+
+
+def database_backends(url: str) -> list[int]:
+    from bench.common import server_connect
+
+    with server_connect(url) as conn:
+        name = url.rsplit("/", 1)[1]
+        return [pid for (pid,) in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [name])]
+
+
+def cpu_snapshot(stack: Stack, url: str) -> dict[str, float]:
+    """CPU seconds used so far by each part of the stack (living processes only)."""
+    roots = {"gunicorn": stack.web.popen, "nginx": stack.nginx.popen}
+    return {
+        "load generator": time.process_time(),
+        **{
+            name: sum(_process_cpu_seconds(pid) for pid in _process_tree(popen.pid)) if popen else 0.0
+            for name, popen in roots.items()
+        },
+        "postgresql": sum(_process_cpu_seconds(pid) for pid in database_backends(url)),
+    }
+
+
+def cpu_report(before: dict[str, float], after: dict[str, float], elapsed: float) -> str:
+    cores = os.cpu_count() or 1
+    used = {name: after[name] - before.get(name, 0.0) for name in after}
+    parts = ", ".join(f"{name} {seconds:.1f} s ({seconds / (elapsed * cores):.0%})" for name, seconds in used.items())
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    return f"cpu over {elapsed:.0f} s x {cores} cores: {parts}; load average {load}"
 
 
 # --- the load generator: a small HTTP/1.1 keep-alive client over asyncio TLS streams ---------------------------
@@ -201,11 +266,13 @@ async def client_loop(connection: Connection, deadline: float, results: Results,
 
     while time.monotonic() < deadline and results.requests < max_requests:
         roll = rng.random()
-        if roll < 0.35:
+        if roll < 0.30:
             await timed("list", "GET", "/api/users")
-        elif roll < 0.60:
+        elif roll < 0.50:
             await timed("detail", "GET", f"/api/users/{rng.choice(company.user_ids)}")
-        elif roll < 0.70:
+        elif roll < 0.65:
+            await timed("search", "GET", f"/api/search?q={rng.choice(SEARCH_WORDS)}")
+        elif roll < 0.75:
             await timed("tokens", "GET", "/api/tokens")
         elif roll < 0.80:
             await timed("invites", "GET", "/api/invitations")
@@ -286,9 +353,11 @@ def main() -> int:
         # The load generator shares the CPUs with what it measures: uvloop (as uvicorn uses) keeps it lean.
         import uvloop
 
+        cpu_before = cpu_snapshot(stack, url)
         results, elapsed = uvloop.run(
             drive(stack.https_port, companies, context, args.clients, args.seconds, args.max_requests)
         )
+        print(cpu_report(cpu_before, cpu_snapshot(stack, url), elapsed), flush=True)
     finally:
         if stack is not None:
             stack.stop()

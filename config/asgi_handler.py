@@ -1,27 +1,71 @@
-"""Django's ASGI handler with the whole synchronous part of a request in one call on one thread.
+"""Django's ASGI handler with the whole synchronous part of a request in one call, on one of a fixed set of threads.
 
 Django's own ASGIHandler builds the middleware chain in async mode. Our routing, observability and read-only
 middleware are synchronous (django-tenants keeps the search_path on the thread's connection, so routing must
 run in the thread that runs the view), so Django adapts the chain at every mode switch: into a thread for the
 outer middleware, back to the event loop at the first async-capable one, into the thread again for
-process_view, the view and each async-mode process_response. Each switch is a thread hand-off.
+process_view, the view and each async-mode process_response. Each switch is a thread hand-off. Here the chain
+is built in sync mode, exactly as under WSGI, and the event loop calls it once through sync_to_async.
 
-Here the chain is built in sync mode, exactly as under WSGI, and the event loop calls it once through
-sync_to_async. Everything a request runs synchronously (request_started, middleware, view, request_finished)
-stays on the request's one thread, as before; only the number of hand-offs changes.
+Django also gives every request a thread of its own (a new ThreadSensitiveContext, whose executor starts a new
+thread), so a database connection can never outlive its request. Here a request borrows one of ASGI_THREADS
+long-lived single-thread executors instead: request_started, the middleware, the view and request_finished
+still run on one thread, as Django requires, but the thread and its persistent PostgreSQL connection
+(CONN_MAX_AGE) serve request after request, as under a threaded WSGI server. With every thread busy, a new
+request waits for one.
 """
 
 from __future__ import annotations
 
-from asgiref.sync import sync_to_async
+import asyncio
+import os
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from asgiref.sync import ThreadSensitiveContext, sync_to_async
 from django.core.handlers.asgi import ASGIHandler
 from django.http import HttpRequest, HttpResponseBase
 
+DEFAULT_THREADS = 8
+
+
+def request_threads() -> int:
+    raw = os.environ.get("ASGI_THREADS", "").strip()
+    return int(raw) if raw else DEFAULT_THREADS
+
 
 class SyncChainASGIHandler(ASGIHandler):
+    def __init__(self, threads: int | None = None) -> None:
+        super().__init__()
+        self.threads = threads or request_threads()
+        self._executors: list[ThreadPoolExecutor] = [
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"atrium-request-{number}")
+            for number in range(self.threads)
+        ]
+        # Made on first use, inside the server's event loop.
+        self._idle: asyncio.Queue[ThreadPoolExecutor] | None = None
+
     def load_middleware(self, is_async: bool = False) -> None:
         # The chain is synchronous whatever Django asks for: get_response_async enters it once.
         super().load_middleware(is_async=False)
 
     async def get_response_async(self, request: HttpRequest) -> HttpResponseBase:
         return await sync_to_async(self.get_response, thread_sensitive=True)(request)
+
+    def _idle_executors(self) -> asyncio.Queue[ThreadPoolExecutor]:
+        if self._idle is None:
+            self._idle = asyncio.Queue()
+            for executor in self._executors:
+                self._idle.put_nowait(executor)
+        return self._idle
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
+        idle = self._idle_executors()
+        executor = await idle.get()
+        try:
+            async with ThreadSensitiveContext(executor=executor):
+                await self.handle(scope, receive, send)
+        finally:
+            idle.put_nowait(executor)

@@ -8,10 +8,10 @@ WEB_TIMEOUT         seconds a worker may stay silent before it is killed and rep
 WEB_GRACEFUL_TIMEOUT seconds in-flight requests get to finish after SIGTERM or a reload (30)
 WEB_KEEPALIVE       seconds an idle upstream connection from nginx is kept (75; above nginx's 60)
 WEB_MAX_REQUESTS    requests after which a worker is replaced, with jitter (0: never)
-ASGI_THREADS        threads per worker running Django's synchronous views (asgiref's default)
+ASGI_THREADS        long-lived threads per worker running requests' synchronous part (8; config/asgi_handler.py)
 FORWARDED_ALLOW_IPS proxies whose X-Forwarded-For/-Proto are believed (127.0.0.1; in Compose the nginx network)
 PROMETHEUS_MULTIPROC_DIR  directory for the metrics of all workers; emptied when gunicorn starts
-WEB_DATABASE_POOL_MAX_SIZE PostgreSQL connections per worker, pooled (8; see below)
+WEB_DATABASE_POOL_MAX_SIZE PostgreSQL connections per worker from psycopg's pool (0: one persistent per thread)
 """
 
 from __future__ import annotations
@@ -32,10 +32,11 @@ def _int(name: str, default: int) -> int:
         raise SystemExit(f"{name} must be an integer, got {raw!r}") from None
 
 
-# Under ASGI every request runs its synchronous part in a thread of its own, so a persistent connection per
-# thread (CONN_MAX_AGE > 0) is never reused and piles up until PostgreSQL refuses clients. The web workers take
-# connections from a psycopg pool instead (config/env.py); Celery keeps DATABASE_CONN_MAX_AGE.
-os.environ["DATABASE_POOL_MAX_SIZE"] = os.environ.get("WEB_DATABASE_POOL_MAX_SIZE", "8")
+# Each request runs on one of ASGI_THREADS long-lived threads (config/asgi_handler.py), and each thread keeps its
+# PostgreSQL connection for DATABASE_CONN_MAX_AGE seconds: ASGI_THREADS connections per worker, no pool to pass
+# through. WEB_DATABASE_POOL_MAX_SIZE > 0 puts psycopg's pool in between instead (config/env.py).
+os.environ["DATABASE_POOL_MAX_SIZE"] = os.environ.get("WEB_DATABASE_POOL_MAX_SIZE", "0")
+os.environ["ASGI_THREADS"] = str(_int("ASGI_THREADS", 8))
 
 wsgi_app = "config.asgi:application"
 worker_class = "uvicorn_worker.UvicornWorker"

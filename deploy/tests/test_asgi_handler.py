@@ -83,9 +83,10 @@ def test_interleaved_requests_to_two_companies_stay_isolated(
         return original(self, request, *args)
 
     monkeypatch.setattr(TenantReadOnlyMiddleware, "process_view", probe)
-    # Each request's thread closes its connection when the request finishes (production pools them).
+    # Each request's thread closes its connection when the request finishes (the test's own connection is the
+    # main thread's, inside the test transaction; the request threads' connections must not outlive the test).
     monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
-    application = SyncChainASGIHandler()
+    application = SyncChainASGIHandler(threads=4)
     hosts = [acme.hostname, globex.hostname] * 10
 
     # When twenty requests alternate between the two companies concurrently on one event loop
@@ -103,3 +104,53 @@ def test_interleaved_requests_to_two_companies_stay_isolated(
     ]
     # And they did overlap: more than one thread served them
     assert len({thread for _, _, _, thread in seen}) > 1
+
+
+@pytest.mark.django_db(transaction=False)
+def test_requests_reuse_a_fixed_set_of_threads_and_their_connections(
+    acme: TestTenant, globex: TestTenant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a handler with two request threads whose connections persist between requests, as in production
+    # (CONN_MAX_AGE), and a probe that notes each request's thread and PostgreSQL backend
+    seen: list[tuple[str, str, int, int]] = []
+    lock = threading.Lock()
+    original: Callable[..., Any] = TenantReadOnlyMiddleware.process_view
+
+    def probe(self: TenantReadOnlyMiddleware, request: Any, *args: Any) -> Any:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid(), current_schema()")
+            backend, schema = cursor.fetchone()
+        time.sleep(0.01)
+        with lock:
+            seen.append((request.tenant.schema_name, str(schema), threading.get_ident(), int(backend)))
+        return original(self, request, *args)
+
+    monkeypatch.setattr(TenantReadOnlyMiddleware, "process_view", probe)
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 60)
+    application = SyncChainASGIHandler(threads=2)
+    hosts = [acme.hostname, globex.hostname] * 8
+
+    # When sixteen requests to two companies arrive at once
+    async def run() -> list[int]:
+        return list(await asyncio.gather(*(_get(application, host, "/healthz") for host in hosts)))
+
+    try:
+        statuses = asyncio.run(run())
+    finally:
+        _close_request_thread_connections(application)
+
+    # Then two threads served them all, each keeping one PostgreSQL connection, and each request saw its own schema
+    assert statuses == [200] * 16
+    assert len(seen) == 16
+    assert len({thread for _, _, thread, _ in seen}) == 2
+    backends_by_thread = {thread: {b for _, _, t, b in seen if t == thread} for _, _, thread, _ in seen}
+    assert [len(backends) for backends in backends_by_thread.values()] == [1, 1]
+    assert all(schema == current for schema, current, _, _ in seen)
+
+
+def _close_request_thread_connections(application: SyncChainASGIHandler) -> None:
+    from django.db import connections
+
+    for executor in application._executors:
+        executor.submit(connections.close_all).result()
+        executor.shutdown()

@@ -343,7 +343,7 @@ def test_gunicorn_takes_its_knobs_from_the_environment():
     script = (
         "import os, runpy; c = runpy.run_path('deploy/gunicorn.conf.py'); "
         "print(c['workers'], c['timeout'], c['graceful_timeout'], c['bind'], c['worker_class'], "
-        "c['max_requests_jitter'], os.environ['DATABASE_POOL_MAX_SIZE'])"
+        "c['max_requests_jitter'], os.environ['DATABASE_POOL_MAX_SIZE'], os.environ['ASGI_THREADS'])"
     )
     env = {
         **os.environ,
@@ -354,13 +354,25 @@ def test_gunicorn_takes_its_knobs_from_the_environment():
         "WEB_MAX_REQUESTS": "1000",
         "DATABASE_CONN_MAX_AGE": "60",
         "WEB_DATABASE_POOL_MAX_SIZE": "6",
+        "ASGI_THREADS": "12",
     }
 
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)
 
     assert result.returncode == 0, result.stderr
-    # The ASGI web workers use a connection pool, whatever DATABASE_CONN_MAX_AGE says.
-    assert result.stdout.split() == ["3", "45", "20", "['127.0.0.1:9001']", "uvicorn_worker.UvicornWorker", "100", "6"]
+    assert result.stdout.split() == [
+        "3", "45", "20", "['127.0.0.1:9001']", "uvicorn_worker.UvicornWorker", "100", "6", "12"
+    ]  # fmt: skip
+
+
+def test_gunicorn_defaults_to_persistent_connections_on_its_request_threads():
+    script = "import os, runpy; runpy.run_path('deploy/gunicorn.conf.py'); print(os.environ['DATABASE_POOL_MAX_SIZE'])"
+    env = {key: value for key, value in os.environ.items() if key != "WEB_DATABASE_POOL_MAX_SIZE"}
+
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "0"  # no pool: each of the ASGI_THREADS keeps its own connection
 
 
 def test_gunicorn_refuses_a_malformed_number():
