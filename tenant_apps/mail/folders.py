@@ -14,6 +14,7 @@ from django.db.models.functions import Concat, Substr
 from tenant_apps.accounts.models import User
 from tenant_apps.mail.actions import account_changeable, messages_rows_delete
 from tenant_apps.mail.imap.connection import classify, imap_close, imap_connect
+from tenant_apps.mail.imap.gmail import account_is_gmail, label_folder_deleted, label_folder_renamed
 from tenant_apps.mail.imap.sync import account_server
 from tenant_apps.mail.imap.writer import SERVER_FAILURES, ImapWriter, writer_for
 from tenant_apps.mail.models import FolderRole, MailAccount, MailFolder, MailMessage
@@ -81,8 +82,10 @@ def mail_folder_create(*, actor: User, account: MailAccount, name: str, parent: 
     full_name = f"{parent.name}{delimiter}{leaf}" if parent is not None else leaf
     _name_free_ensure(account, full_name)
     _on_server(account, lambda writer: writer.folder_create(full_name))
+    # On Gmail a new folder is a label: a view of All Mail, never synced itself (imap/gmail.py).
+    label = full_name if account_is_gmail(account) else None
     with transaction.atomic():
-        return MailFolder.objects.create(account=account, name=full_name, delimiter=delimiter)
+        return MailFolder.objects.create(account=account, name=full_name, delimiter=delimiter, gmail_label=label)
 
 
 def mail_folder_rename(*, actor: User, folder: MailFolder, name: str) -> MailFolder:
@@ -105,6 +108,8 @@ def mail_folder_rename(*, actor: User, folder: MailFolder, name: str) -> MailFol
         )
         folder.name = new_name
         folder.save(update_fields=["name"])
+        label_folder_renamed(account_id=account.pk, old_name=old_name, new_name=new_name, delimiter=delimiter)
+    folder.refresh_from_db(fields=["gmail_label"])
     return folder
 
 
@@ -124,4 +129,5 @@ def mail_folder_delete(*, actor: User, folder: MailFolder) -> None:
         messages_rows_delete(
             folder=folder, uids=list(MailMessage.objects.filter(folder=folder).values_list("uid", flat=True))
         )
+        label_folder_deleted(folder)
         folder.delete()

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.db.models import Count, Func, OuterRef, Q, Subquery, When
+from django.db.models import Count, F, Func, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from imapclient.imap_utf7 import decode as utf7_decode
 
@@ -200,4 +200,42 @@ def rows_labels_change(*, ids: list[int], add: list[str], remove: list[str]) -> 
             WHERE id = ANY(%s::bigint[])
             """,  # noqa: S608 - the table name is ours; values are parameters
             [add, remove, ids],
+        )
+
+
+def label_folder_renamed(*, account_id: int, old_name: str, new_name: str, delimiter: str) -> None:
+    """After a label folder was renamed on Gmail (sub-labels with it): folders and message labels follow."""
+    folders = MailFolder.objects.filter(account_id=account_id, gmail_label__isnull=False).filter(
+        Q(gmail_label=old_name) | Q(gmail_label__startswith=f"{old_name}{delimiter}")
+    )
+    for folder in folders:
+        old_label = folder.gmail_label or ""
+        new_label = new_name + old_label[len(old_name) :]
+        MailMessage.objects.filter(account_id=account_id, labels__contains=[old_label]).update(
+            labels=Func(F("labels"), Value(old_label), Value(new_label), function="array_replace")
+        )
+        MailFolder.objects.filter(pk=folder.pk).update(gmail_label=new_label)
+
+
+def label_folder_deleted(folder: MailFolder) -> None:
+    """Deleting a label on Gmail takes it off every message; the messages stay."""
+    if folder.gmail_label is None:
+        return
+    MailMessage.objects.filter(account_id=folder.account_id, labels__contains=[folder.gmail_label]).update(
+        labels=Func(F("labels"), Value(folder.gmail_label), function="array_remove")
+    )
+
+
+def rows_renumber(folder: MailFolder, new_uids: dict[int, int]) -> None:
+    """Give the folder's rows the UIDs the server now has for their X-GM-MSGID."""
+    if not new_uids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE {MailMessage._meta.db_table} AS message SET uid = renumbered.uid
+            FROM unnest(%s::bigint[], %s::bigint[]) AS renumbered(gmail_message_id, uid)
+            WHERE message.folder_id = %s AND message.gmail_message_id = renumbered.gmail_message_id
+            """,  # noqa: S608 - the table name is ours; values are parameters
+            [list(new_uids), list(new_uids.values()), folder.pk],
         )

@@ -350,7 +350,10 @@ class AccountSync:
         vanished_take(client)
         if folder.uid_validity is not None and folder.uid_validity != uid_validity:
             report.uid_validity_changed = True
-            self._folder_reset(folder)
+            if self.gmail:
+                self._folder_renumber(client, folder, exists)
+            else:
+                self._folder_reset(folder)
         elif (
             folder.uid_validity == uid_validity
             and folder.uid_next == uid_next
@@ -395,6 +398,26 @@ class AccountSync:
                 MailMessage.objects.filter(folder=folder, thread__isnull=False).values_list("thread_id", flat=True)
             )
             MailMessage.objects.filter(folder=folder).delete()
+            MailFolder.objects.filter(pk=folder.pk).update(
+                uid_validity=None, uid_next=None, highest_modseq=None, server_message_count=0
+            )
+            threads_recount(thread_ids)
+        folder.uid_validity = folder.uid_next = folder.highest_modseq = None
+        folder.server_message_count = 0
+
+    def _folder_renumber(self, client: IMAPClient, folder: MailFolder, exists: int) -> None:
+        """Gmail, UIDVALIDITY changed: X-GM-MSGID still names each message, so stored rows take their new UIDs
+        (nothing is fetched again) and only rows no longer on the server go; then the folder syncs as new."""
+        answers = uid_fetch(client, "1:*", ["UID", "X-GM-MSGID"]) if exists else {}
+        new_uids = {int(values[b"X-GM-MSGID"]): uid for uid, values in answers.items() if b"X-GM-MSGID" in values}
+        with transaction.atomic():
+            rows = MailMessage.objects.filter(folder=folder)
+            gone = rows.exclude(gmail_message_id__in=list(new_uids))
+            thread_ids = set(gone.exclude(thread__isnull=True).values_list("thread_id", flat=True))
+            gone.delete()
+            # Two steps, so that no row takes a UID another row still holds.
+            rows.update(uid=-F("id"))
+            gmail.rows_renumber(folder, new_uids)
             MailFolder.objects.filter(pk=folder.pk).update(
                 uid_validity=None, uid_next=None, highest_modseq=None, server_message_count=0
             )

@@ -8,6 +8,7 @@ from django_tenants.utils import schema_context
 from shared_apps.common.testing import TestTenant
 from tenant_apps.accounts.models import User
 from tenant_apps.mail.actions import mail_action_start
+from tenant_apps.mail.folders import mail_folder_create, mail_folder_delete, mail_folder_rename
 from tenant_apps.mail.imap.sync import account_sync
 from tenant_apps.mail.models import MailAccount, MailFolder, MailMessage
 from tenant_apps.mail.tests import messages
@@ -90,4 +91,32 @@ def test_moves_to_label_folders_and_spam_are_label_changes_on_gmail(acme: TestTe
         _act(acme, account, "move", offer, target_folder=starred)
         offer.refresh_from_db()
         assert offer.is_flagged is True
+        _in_step(account, gmail_mailbox)
+
+
+def test_label_folders_created_renamed_and_deleted_on_gmail_keep_labels_in_step(
+    acme: TestTenant, gmail_mailbox: GmailMailbox
+):
+    # given a synced Gmail inbox
+    gmail_mailbox.append(messages.simple("Quote", message_id="<quote@x>"))
+    account = gmail_account_make(acme, gmail_mailbox)
+    with schema_context(acme.schema_name):
+        account_sync(account=account)
+        owner = User.objects.get(email=acme.owner_email)
+        quote = MailMessage.objects.get(account=account)
+        # when a folder is made, it is a label view at once, and a message moved there is labelled
+        projects = mail_folder_create(actor=owner, account=account, name="Projects")
+        assert projects.gmail_label == "Projects"
+        _act(acme, account, "move", quote, target_folder=projects)
+        assert _place(quote) == (ALL_MAIL, ["Projects"])
+        _in_step(account, gmail_mailbox)
+        # when it is renamed, the label on the message follows, here and on Gmail
+        renamed = mail_folder_rename(actor=owner, folder=projects, name="Clients")
+        assert (renamed.name, renamed.gmail_label) == ("Clients", "Clients")
+        assert _place(quote) == (ALL_MAIL, ["Clients"])
+        _in_step(account, gmail_mailbox)
+        # when it is deleted, the message stays, without the label
+        mail_folder_delete(actor=owner, folder=renamed)
+        assert _place(quote) == (ALL_MAIL, [])
+        assert not MailFolder.objects.filter(account=account, name="Clients").exists()
         _in_step(account, gmail_mailbox)

@@ -179,6 +179,7 @@ def test_uid_validity_change_of_all_mail_still_ends_exact(acme: TestTenant, gmai
     with schema_context(acme.schema_name):
         account_sync(account=account)
         old_validity = MailFolder.objects.get(account=account, name=ALL_MAIL).uid_validity
+        row_ids = dict(MailMessage.objects.filter(account=account).values_list("subject", "id"))
     # when Gmail renumbers All Mail (new UIDVALIDITY), and meanwhile one message is deleted and one arrives
     with gmail_mailbox.other_client() as client:
         client.select_folder(ALL_MAIL)
@@ -199,3 +200,8 @@ def test_uid_validity_change_of_all_mail_still_ends_exact(acme: TestTenant, gmai
             "Item 3",
             "Item 4",
         ]
+        # and the messages still in All Mail kept their rows (X-GM-MSGID said which is which): only Item 4 and
+        # the trashed Item 2 were fetched
+        assert report.added == 2
+        for subject in ("Item 1", "Item 3"):
+            assert MailMessage.objects.get(account=account, subject=subject).pk == row_ids[subject]
