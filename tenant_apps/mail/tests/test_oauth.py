@@ -431,3 +431,47 @@ def test_providers_are_offered_only_when_configured(acme_owner_client: Any, sett
     )
     google_query = parse_qs(urlsplit(google.json()["authorize_url"]).query)
     assert (google_query["scope"], google_query["access_type"]) == (["https://mail.google.com/"], ["offline"])
+
+
+def test_the_idle_listener_reconnects_with_a_fresh_token(
+    acme: TestTenant,
+    acme_owner_client: Any,
+    public_client: Any,
+    oauth_mailbox: Mailbox,
+    oauth_server: OAuthTestServer,
+    monkeypatch: pytest.MonkeyPatch,
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tenant_apps.mail.management.commands import mail_idle
+
+    # Closing the listener thread's database connection would close the test's transaction here.
+    monkeypatch.setattr(mail_idle, "close_old_connections", lambda: None)
+    account = _connected(acme, acme_owner_client, public_client, oauth_mailbox)
+    with schema_context(acme.schema_name):
+        started_with = account_server(account)
+        # given the listener started an hour ago: its token is about to expire
+        MailOAuthToken.objects.filter(account=account).update(
+            access_token_expires_at=timezone.now() + timedelta(seconds=30)
+        )
+    # when it reconnects, then it logs in with a refreshed token
+    client = mail_idle.account_connect(acme.schema_name, account.pk, started_with)
+    assert client.select_folder("INBOX", readonly=True)[b"EXISTS"] == 0
+    imap_close(client)
+    assert oauth_server.refresh_count(oauth_mailbox.username) == 1
+
+
+def test_connecting_needs_a_browser_session_not_an_api_token(acme: TestTenant, oauth_mailbox: Mailbox):
+    from tenant_apps.accounts.models import User
+    from tenant_apps.accounts.services import api_token_create
+
+    with schema_context(acme.schema_name):
+        _, secret = api_token_create(user=User.objects.get(email=acme.owner_email), name="script")
+    client = api_client(acme.hostname)
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    response = client.post(
+        "/api/mail/oauth/connect", {"provider": "generic", "email_address": oauth_mailbox.username}, format="json"
+    )
+    assert _error(response) == (400, "oauth_session_required")

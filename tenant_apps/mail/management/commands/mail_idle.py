@@ -17,8 +17,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 from django_tenants.utils import get_tenant_model, schema_context
+from imapclient import IMAPClient
 
 from tenant_apps.mail.crypto import SecretUnreadable
+from tenant_apps.mail.imap.connection import MailServerError, ServerSettings, imap_connect
 from tenant_apps.mail.imap.idle import IdleListener
 from tenant_apps.mail.imap.sync import account_server
 from tenant_apps.mail.models import AccountStatus, MailAccount
@@ -34,6 +36,20 @@ def inbox_sync(schema_name: str, account_id: int) -> None:
                 mail_account_sync.apply_async(kwargs={"account_id": account_id, "folder_names": ["INBOX"]})
         finally:
             close_old_connections()
+
+
+def account_connect(schema_name: str, account_id: int, server: ServerSettings) -> IMAPClient:
+    """Every (re)connect of a listener logs in with the account's current login: an OAuth2 access token is
+    refreshed when it is close to expiry (the one the listener started with may be hours old)."""
+    if server.oauth is not None:
+        try:
+            with schema_context(schema_name):
+                account = MailAccount.objects.filter(pk=account_id).first()
+                if account is not None:
+                    server = account_server(account)
+        finally:
+            close_old_connections()
+    return imap_connect(server)
 
 
 class Command(BaseCommand):
@@ -57,14 +73,19 @@ class Command(BaseCommand):
                     continue
                 own_stop = threading.Event()
                 try:
-                    server = account_server(account)
+                    with schema_context(key[0]):
+                        server = account_server(account)
                 except SecretUnreadable:
                     logger.error("account %s of %s: its password cannot be decrypted", key[1], key[0])
+                    continue
+                except MailServerError as problem:  # an OAuth2 token that could not be refreshed
+                    logger.warning("account %s of %s: %s", key[1], key[0], problem.message)
                     continue
                 listener = IdleListener(
                     server,
                     on_change=partial(inbox_sync, key[0], key[1]),
                     stop=own_stop,
+                    connect=partial(account_connect, key[0], key[1]),
                 )
                 thread = threading.Thread(target=listener.run, name=f"idle-{key[0]}-{key[1]}", daemon=True)
                 thread.start()
@@ -84,7 +105,8 @@ class Command(BaseCommand):
             if schema_name.startswith("_"):
                 continue  # the template and spare schemas have no accounts
             with schema_context(schema_name):
-                for account in MailAccount.objects.filter(is_active=True).exclude(status=AccountStatus.AUTH_FAILED):
+                active = MailAccount.objects.filter(is_active=True)
+                for account in active.exclude(status__in=[AccountStatus.AUTH_FAILED, AccountStatus.REAUTH_REQUIRED]):
                     accounts[(schema_name, account.pk)] = account
         close_old_connections()
         return accounts
