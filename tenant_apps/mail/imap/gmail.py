@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db.models import Count, F, Func, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from imapclient import IMAPClient
 from imapclient.imap_utf7 import decode as utf7_decode
 
 from tenant_apps.mail.models import FolderRole, MailAccount, MailFolder, MailMessage
@@ -44,6 +45,12 @@ LABEL_SEPARATOR = "\x1f"
 
 def server_is_gmail(capabilities: set[bytes]) -> bool:
     return GMAIL_CAPABILITY in capabilities
+
+
+def connection_is_gmail(account: MailAccount, client: IMAPClient) -> bool:
+    """On an open connection: Gmail by the preset, or by what the server advertises."""
+    capabilities = {bytes(capability).upper() for capability in client.capabilities()}
+    return account.provider == "gmail" or server_is_gmail(capabilities)
 
 
 def account_is_gmail(account: MailAccount) -> bool:

@@ -16,7 +16,7 @@ from typing import Any
 from imapclient import IMAPClient
 
 from tenant_apps.mail.imap.fetch import uid_search_all, uid_set
-from tenant_apps.mail.imap.gmail import server_is_gmail
+from tenant_apps.mail.imap.gmail import connection_is_gmail
 from tenant_apps.mail.models import MailAccount, MailFolder
 
 COPYUID = re.compile(rb"(\d+) ([\d:,]+) ([\d:,]+)")
@@ -171,6 +171,5 @@ def writer_register(provider: str, writer: type[ImapWriter]) -> None:
 
 def writer_for(account: MailAccount, client: IMAPClient) -> ImapWriter:
     """The provider's writer; a server that advertises Gmail's extensions is Gmail whatever the preset was."""
-    capabilities = {bytes(capability).upper() for capability in client.capabilities()}
-    provider = "gmail" if server_is_gmail(capabilities) else account.provider
+    provider = "gmail" if connection_is_gmail(account, client) else account.provider
     return _writers.get(provider, ImapWriter)(client)

@@ -24,6 +24,7 @@ from imapclient import IMAPClient
 from tenant_apps.mail.crypto import SecretUnreadable
 from tenant_apps.mail.imap.connection import MailServerError, classify, imap_close, imap_connect
 from tenant_apps.mail.imap.filing import message_append, message_id_find, role_folder_name
+from tenant_apps.mail.imap.gmail import connection_is_gmail
 from tenant_apps.mail.imap.sync import account_server
 from tenant_apps.mail.models import FolderRole, MailDraft, MailOutgoing, OutboxStatus, SendProgress
 from tenant_apps.mail.oauth.tokens import ReauthRequired
@@ -166,7 +167,7 @@ def _file(outgoing: MailOutgoing) -> str:
     folders: list[str] = []
     try:
         copy_uid = None
-        if account.provider != "gmail":
+        if not connection_is_gmail(account, client):  # Gmail files its own Sent copy
             sent_folder = role_folder_name(client, account, FolderRole.SENT)
             folders.append(sent_folder)
             copy_uid = _sent_copy(client, outgoing, sent_folder)
