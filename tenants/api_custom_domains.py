@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
@@ -113,6 +111,6 @@ class CustomDomainVerifyView(APIView):
         responses={200: CustomDomainSerializer},
         summary="Check the domain's DNS TXT record; when it holds the token the domain routes to the company",
     )
-    def post(self, request: Request, domain_id: int, **_: Any) -> Response:
+    def post(self, request: Request, domain_id: int) -> Response:
         verified = custom_domains.custom_domain_verify(tenant=_tenant(request), custom_domain_id=_object_id(domain_id))
         return Response(CustomDomainSerializer(verified).data)
