@@ -170,6 +170,10 @@ class UploadCreateView(APIView):
         summary="Upload an attachment (the raw bytes as the body; 413 over the per-message limit)",
     )
     def post(self, request: Request) -> Response:
+        if request.content_type.lower().startswith(("multipart/", "application/x-www-form-urlencoded")):
+            raise exceptions.UnsupportedMediaType(
+                request.content_type, "Send the file's bytes as the request body (not a form), with ?filename=..."
+            )
         filename = request.query_params.get("filename", "")
         if not filename.strip():
             raise exceptions.ValidationError({"filename": ["Give the file's name as ?filename=..."]})

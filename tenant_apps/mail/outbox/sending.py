@@ -5,8 +5,9 @@
 3. accepted: status sent; 4. filed: Sent copy APPENDed (not for Gmail, which files it itself), draft removed.
 
 A send found past its lease with progress "" never reached DATA: it is queued again. With progress "data"
-the server may have accepted it: it is marked failed with delivery_uncertain, for the user to check, and is
-never sent again on its own. The Message-ID is fixed at queue time, so a confirmed resend is recognisable.
+the server may have accepted it: unless Gmail's Sent folder shows it was (Gmail files sent mail itself), it is
+marked failed with delivery_uncertain, for the user to check, and is never sent again on its own. The
+Message-ID is fixed at queue time, so a confirmed resend is recognisable.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from imapclient import IMAPClient
 from tenant_apps.mail.crypto import SecretUnreadable
 from tenant_apps.mail.imap.connection import MailServerError, classify, imap_close, imap_connect
 from tenant_apps.mail.imap.filing import message_append, message_id_find, role_folder_name
-from tenant_apps.mail.imap.gmail import connection_is_gmail
+from tenant_apps.mail.imap.gmail import account_is_gmail, connection_is_gmail
 from tenant_apps.mail.imap.sync import account_server
 from tenant_apps.mail.models import FolderRole, MailDraft, MailOutgoing, OutboxStatus, SendProgress
 from tenant_apps.mail.oauth.tokens import ReauthRequired
@@ -208,22 +209,58 @@ def _filing_failed(outgoing: MailOutgoing, problem: str) -> str:
     return FILED_LATER
 
 
+def _copy_in_sent(outgoing: MailOutgoing) -> int | None:
+    """Gmail files what it accepted in Sent by itself: a copy there proves that a cut send was delivered."""
+    account = outgoing.account
+    if not account_is_gmail(account):
+        return None
+    try:
+        client = imap_connect(account_server(account))
+    except (MailServerError, SecretUnreadable):
+        return None
+    try:
+        found = message_id_find(client, role_folder_name(client, account, FolderRole.SENT), outgoing.message_id)
+    except Exception:  # noqa: BLE001 - cannot tell; the message stays for a human to check
+        return None
+    finally:
+        imap_close(client)
+    return found[-1] if found else None
+
+
+def _stale_resolve(outgoing: MailOutgoing, now: datetime) -> str:
+    """A send whose worker died: queued again if the server never had it, sent if Gmail's Sent shows it,
+    otherwise failed with delivery_uncertain."""
+    copy_uid = _copy_in_sent(outgoing) if outgoing.progress == SendProgress.DATA else None
+    with transaction.atomic():
+        row = MailOutgoing.objects.filter(pk=outgoing.pk, status=OutboxStatus.SENDING, lease_until__lt=now)
+        if outgoing.progress == SendProgress.NOTHING:
+            if row.update(status=OutboxStatus.QUEUED, send_at=now, lease_until=None):
+                transaction.on_commit(partial(send_enqueue, outgoing.pk))
+                return "requeued"
+        elif copy_uid is not None:
+            if row.update(
+                status=OutboxStatus.SENT,
+                progress=SendProgress.FILED,
+                sent_at=now,
+                sent_copy_uid=copy_uid,
+                last_error="",
+                lease_until=None,
+            ):
+                return "sent"
+        elif row.update(
+            status=OutboxStatus.FAILED, delivery_uncertain=True, last_error=UNCERTAIN_AFTER_CRASH, lease_until=None
+        ):
+            return "uncertain"
+    return "changed"
+
+
 def outbox_recover() -> dict[str, int]:
     """The sweep: sends whose worker died, due messages whose queued task was lost, Sent copies still missing."""
     now = timezone.now()
-    counts = {"requeued": 0, "uncertain": 0, "due": 0, "unfiled": 0}
-    stale = MailOutgoing.objects.filter(status=OutboxStatus.SENDING, lease_until__lt=now)
-    for outgoing_id, progress in stale.values_list("pk", "progress"):
-        with transaction.atomic():
-            row = MailOutgoing.objects.filter(pk=outgoing_id, status=OutboxStatus.SENDING, lease_until__lt=now)
-            if progress == SendProgress.NOTHING:
-                if row.update(status=OutboxStatus.QUEUED, send_at=now, lease_until=None):
-                    counts["requeued"] += 1
-                    transaction.on_commit(partial(send_enqueue, outgoing_id))
-            elif row.update(
-                status=OutboxStatus.FAILED, delivery_uncertain=True, last_error=UNCERTAIN_AFTER_CRASH, lease_until=None
-            ):
-                counts["uncertain"] += 1
+    counts = {"requeued": 0, "sent": 0, "uncertain": 0, "changed": 0, "due": 0, "unfiled": 0}
+    stale = MailOutgoing.objects.select_related("account").filter(status=OutboxStatus.SENDING, lease_until__lt=now)
+    for outgoing in stale:
+        counts[_stale_resolve(outgoing, now)] += 1
     grace = timedelta(seconds=int(settings.MAIL_OUTBOX_SWEEP_GRACE_SECONDS))
     for outgoing_id in MailOutgoing.objects.filter(status=OutboxStatus.QUEUED, send_at__lte=now - grace).values_list(
         "pk", flat=True

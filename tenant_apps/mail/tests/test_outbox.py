@@ -343,3 +343,66 @@ def test_uploads_are_typed_by_their_bytes_and_limited(acme: TestTenant, settings
         assert not [path for path in mail_blob_root(acme.schema_name).glob(".upload-*")]
         stored = upload_store(actor=owner(acme), filename="ok.txt", chunks=iter([b"12345", b"67890"]))
         assert (stored.size, stored.content_type) == (10, "text/plain")
+
+
+def test_a_cut_gmail_send_found_in_sent_is_marked_sent_not_uncertain(
+    acme: TestTenant, mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch
+):
+    assert mailbox.smtp is not None
+    account = account_make(acme, mailbox)
+    real_deliver = sending.smtp_deliver
+
+    def deliver_then_die(*args: Any, **kwargs: Any) -> None:
+        real_deliver(*args, **kwargs)
+        raise WorkerKilled()
+
+    with schema_context(acme.schema_name):
+        MailAccount.objects.filter(pk=account.pk).update(provider="gmail")
+        filed_by_gmail = queue(acme, account, subject="Filed by Gmail")
+        lost = queue(acme, account, subject="Not filed")
+        monkeypatch.setattr(sending, "smtp_deliver", deliver_then_die)
+        for outgoing in (filed_by_gmail, lost):
+            with pytest.raises(WorkerKilled):
+                outbox_send(outgoing.pk)
+        monkeypatch.undo()
+        # given Gmail filed the first one in Sent, as it does with what it accepted
+        (mail,) = delivered(mailbox.smtp, filed_by_gmail.message_id)
+        copy_uid = mailbox.append(mail.data, "Sent")
+        MailOutgoing.objects.filter(pk__in=[filed_by_gmail.pk, lost.pk]).update(
+            lease_until=timezone.now() - timedelta(seconds=1)
+        )
+        # when the sweep finds both cut sends
+        counts = outbox_recover()
+        # then the one Gmail filed is sent, the other waits for a human; neither was sent again
+        assert (counts["sent"], counts["uncertain"]) == (1, 1)
+        filed_by_gmail.refresh_from_db()
+        lost.refresh_from_db()
+        assert (filed_by_gmail.status, filed_by_gmail.progress, filed_by_gmail.sent_copy_uid) == (
+            "sent",
+            "filed",
+            copy_uid,
+        )
+        assert (lost.status, lost.delivery_uncertain) == ("failed", True)
+        assert len(delivered(mailbox.smtp, filed_by_gmail.message_id)) == 1
+        assert len(delivered(mailbox.smtp, lost.message_id)) == 1
+
+
+def test_the_queued_task_sends_in_the_tenants_schema_and_the_sync_shows_it_in_sent(
+    acme: TestTenant, mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+):
+    from config.celery import app
+
+    # Celery runs each task at once, in this process, through the same tenant-aware task class as a worker
+    monkeypatch.setattr(app.conf, "task_always_eager", True)
+    monkeypatch.setattr(app.conf, "task_eager_propagates", True)
+    assert mailbox.smtp is not None
+    account = account_make(acme, mailbox)
+    with schema_context(acme.schema_name):
+        with django_capture_on_commit_callbacks(execute=True):
+            outgoing = queue(acme, account, subject="Through Celery")
+        outgoing.refresh_from_db()
+        assert (outgoing.status, outgoing.progress) == ("sent", "filed")
+        assert len(delivered(mailbox.smtp, outgoing.message_id)) == 1
+        # the filing step queued a sync of Sent, which stored the copy like any other message
+        stored = MailMessage.objects.get(folder__account=account, folder__role="sent")
+        assert (stored.message_id, stored.subject, stored.is_read) == (outgoing.message_id, "Through Celery", True)

@@ -140,6 +140,11 @@ def test_download_is_always_an_attachment_and_html_is_not_served_as_html(acme_ow
     assert download["Content-Disposition"] == "attachment; filename*=UTF-8''pic%22ture.png"
     assert download["X-Content-Type-Options"] == "nosniff"
     assert b"".join(download.streaming_content) == b"<!DOCTYPE html><script>alert(1)</script>"
+    form = acme_owner_client.post("/api/mail/uploads?filename=a.txt", {"file": "x"}, format="multipart")
+    assert form.status_code == 415
+    assert form.json()["error"]["message"] == (
+        "Send the file's bytes as the request body (not a form), with ?filename=..."
+    )
     missing_name = acme_owner_client.generic("POST", "/api/mail/uploads", b"data")
     assert missing_name.status_code == 400
     assert missing_name.json()["error"]["fields"] == {"filename": ["Give the file's name as ?filename=..."]}
