@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from tenant_apps.mail.models import MailAccount, MailAttachment, MailFolder, MailMessage, MailThread, Security
 from tenant_apps.mail.oauth.providers import PROVIDER_KEYS
+from tenant_apps.mail.parsing.inline import inline_images_resolve
 from tenant_apps.mail.presets import PROVIDER_CHOICES
 
 HOST_PATTERN = r"^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$"
@@ -156,7 +157,8 @@ class MailMessageDetailSerializer(MailMessageSerializer):
 
     def get_html_body(self, message: MailMessage) -> str:
         override = self.context.get("html_body")
-        return str(override) if override is not None else message.html_body
+        html = str(override) if override is not None else message.html_body
+        return inline_images_resolve(html, message.attachments.all())
 
 
 class MailMessageFlagsSerializer(serializers.Serializer[None]):
