@@ -208,7 +208,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"RoleEnum": "tenant_apps.accounts.models.Role"},
+    "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "tenant_apps.accounts.models.Role",
+        # The mail account status appears in several components; one stable name for the frontend to import.
+        "MailAccountStatusEnum": "tenant_apps.mail.models.AccountStatus",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "shared_apps.common.openapi.add_error_responses",

@@ -50,6 +50,16 @@ export async function linkFromMail(pattern, { to, timeoutMs = 20_000 } = {}) {
   throw new Error(`no mail${to ? ` to ${to}` : ""} with a link matching ${pattern} within ${timeoutMs} ms`);
 }
 
+/** The errors the page logs to its console or throws, collected as they happen. */
+export function consoleErrorsOf(page) {
+  const errors = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  page.on("pageerror", (error) => errors.push(String(error)));
+  return errors;
+}
+
 /** Runs named steps in order, printing each; on failure saves a screenshot and exits non-zero. */
 export async function steps(page, list) {
   for (const [name, run] of list) {

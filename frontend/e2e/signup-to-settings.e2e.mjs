@@ -5,7 +5,7 @@
 // Prints one JSON line at the end for the Python test to check the database against.
 import assert from "node:assert/strict";
 
-import { browserLaunch, env, linkFromMail, screenshot, steps } from "./lib.mjs";
+import { browserLaunch, consoleErrorsOf, env, linkFromMail, screenshot, steps } from "./lib.mjs";
 
 const origin = env("BASE_URL"); // http://localhost:PORT (the public site)
 const port = new URL(origin).port;
@@ -22,11 +22,7 @@ const newPassword = "reset-Password-that-is-long-7";
 const browser = await browserLaunch();
 const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, reducedMotion: "reduce" });
 const page = await context.newPage();
-const consoleErrors = [];
-page.on("console", (message) => {
-  if (message.type() === "error") consoleErrors.push(message.text());
-});
-page.on("pageerror", (error) => consoleErrors.push(String(error)));
+const consoleErrors = consoleErrorsOf(page);
 
 let tokenShown = "";
 try {

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tenant_apps.mail import api, views_actions, views_drafts, views_labels, views_oauth, views_outbox
+from tenant_apps.mail import api, views_actions, views_admin, views_drafts, views_labels, views_oauth, views_outbox
 
 urlpatterns = [
     path("presets", api.PresetListView.as_view(), name="mail-presets"),
@@ -50,5 +50,21 @@ urlpatterns += [
         "accounts/<int:account_id>/oauth/reconnect",
         views_oauth.OAuthReconnectView.as_view(),
         name="mail-oauth-reconnect",
+    ),
+]
+
+# The admin console's view of every account of the company (tenant_apps/mail/views_admin.py).
+urlpatterns += [
+    path("admin/accounts", views_admin.AdminAccountListView.as_view(), name="mail-admin-account-list"),
+    path("admin/accounts/<int:account_id>", views_admin.AdminAccountDetailView.as_view(), name="mail-admin-account"),
+    path(
+        "admin/accounts/<int:account_id>/test",
+        views_admin.AdminAccountTestView.as_view(),
+        name="mail-admin-account-test",
+    ),
+    path(
+        "admin/accounts/<int:account_id>/share",
+        views_admin.AdminAccountShareView.as_view(),
+        name="mail-admin-account-share",
     ),
 ]

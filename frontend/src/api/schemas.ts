@@ -31,4 +31,5 @@ export type MailFolder = Tenant["MailFolder"];
 export type MailMessage = Tenant["MailMessage"];
 export type MailMessageDetail = Tenant["MailMessageDetail"];
 export type MailAttachment = Tenant["MailAttachment"];
+export type MailAccountAdmin = Tenant["MailAccountAdmin"];
 export type MailPreset = Tenant["MailPreset"];

@@ -191,3 +191,103 @@ def test_new_customer_signs_up_verifies_invites_and_changes_settings(served: Ser
     finally:
         with django_db_blocker.unblock():
             _company_delete(subdomain)
+
+
+PORTAL_EMAIL = "paula.portal@acme.test"
+PORTAL_NEW_PASSWORD = "portal-New-password-31"  # noqa: S105 - a test account's
+
+
+def _portal_company_seed(tenant: TestTenant) -> None:
+    """An admin with two mailboxes (one refused by its server), mail of the last days, and 100+ colleagues."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tenants.utils import schema_context
+
+    from shared_apps.common.testing import TEST_PASSWORD
+    from tenant_apps.accounts.models import Role, User
+    from tenant_apps.mail.models import FolderRole, MailAccount, MailFolder, MailMessage
+
+    now = timezone.now()
+    with schema_context(tenant.schema_name):
+        admin = User.objects.create_user(
+            email=PORTAL_EMAIL, password=TEST_PASSWORD, role=Role.ADMIN, full_name="Paula Portal"
+        )
+        User.objects.create_user(email="grace.hopper@acme.test", full_name="Grace Hopper")
+        User.objects.bulk_create(
+            User(email=f"colleague-{number:03d}@acme.test", password="!", full_name=f"Colleague {number:03d}")
+            for number in range(101)
+        )
+        for name, address, status, unread, read, sent in (
+            ("Sales", "sales@acme-e2e.test", "ok", 4, 2, 2),
+            ("Support", "support@acme-e2e.test", "auth_failed", 1, 0, 0),
+        ):
+            account = MailAccount.objects.create(
+                owner=admin, name=name, email_address=address, imap_host="127.0.0.1", imap_port=1,
+                imap_security="none", smtp_host="127.0.0.1", smtp_port=1, smtp_security="none", username=address,
+                password_encrypted="-", status=status, last_synced_at=now,
+                status_message="[AUTHENTICATIONFAILED] Authentication failed." if status != "ok" else "",
+            )  # fmt: skip
+            inbox = MailFolder.objects.create(account=account, name="INBOX", role=FolderRole.INBOX)
+            sent_folder = MailFolder.objects.create(account=account, name="Sent", role=FolderRole.SENT)
+            subjects = ["Quarterly roadmap review"] + [f"Order {number}" for number in range(unread + read)]
+            for uid, is_read in enumerate([False] * unread + [True] * read, start=1):
+                MailMessage.objects.create(
+                    account=account, folder=inbox, uid=uid, subject=subjects[uid - 1] if name == "Sales" else "Hi",
+                    from_address="zed@customer.test", from_name="Zed Zimmerman", participants="Zed Zimmerman",
+                    internal_date=now - timedelta(days=uid % 3), is_read=is_read,
+                )  # fmt: skip
+            for uid in range(1, sent + 1):
+                MailMessage.objects.create(
+                    account=account, folder=sent_folder, uid=uid, subject=f"Re: Order {uid}", is_read=True,
+                    from_address=address, internal_date=now - timedelta(hours=uid),
+                )  # fmt: skip
+
+
+def _portal_company_unseed(tenant: TestTenant) -> None:
+    from django_tenants.utils import schema_context
+
+    from tenant_apps.accounts.models import User
+
+    with schema_context(tenant.schema_name):
+        # The mailboxes and their mail go with their owner (on_delete=CASCADE).
+        User.objects.filter(email__endswith="@acme.test").exclude(email=tenant.owner_email).delete()
+
+
+def test_portal_dashboard_search_profile_and_admin_screens(
+    served: Served, test_tenants: dict[str, TestTenant], django_db_blocker: Any
+) -> None:
+    # given acme with an admin, two mailboxes with mail, and more colleagues than one page of the users list
+    from django_tenants.utils import schema_context
+
+    from shared_apps.common.testing import TEST_PASSWORD
+    from tenant_apps.accounts.models import User
+
+    acme = test_tenants["acme"]
+    with django_db_blocker.unblock():
+        _portal_company_seed(acme)
+    try:
+        # when the admin uses the dashboard, the palette, their profile and the admin screens in Chromium
+        outcome = script_run(
+            "e2e/portal.e2e.mjs",
+            {
+                "COMPANY_ORIGIN": f"http://{acme.hostname}:{served.port}",
+                "PORTAL_EMAIL": PORTAL_EMAIL,
+                "PORTAL_PASSWORD": TEST_PASSWORD,
+                "PORTAL_NEW_PASSWORD": PORTAL_NEW_PASSWORD,
+            },
+            [served.workdir / "web.log"],
+        )
+
+        # then the profile changes are in the database, and the refused connection saved nothing
+        with django_db_blocker.unblock(), schema_context(acme.schema_name):
+            admin = User.objects.get(email=PORTAL_EMAIL)
+            assert admin.full_name == outcome["full_name"] == "Paula P. Portal"
+            assert admin.check_password(PORTAL_NEW_PASSWORD)
+            assert list(admin.mail_accounts.order_by("id").values_list("email_address", flat=True)) == [
+                "sales@acme-e2e.test",
+                "support@acme-e2e.test",
+            ]
+    finally:
+        with django_db_blocker.unblock():
+            _portal_company_unseed(acme)

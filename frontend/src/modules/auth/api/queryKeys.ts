@@ -9,4 +9,6 @@ export const queryKeys = {
   brand: ["brand"] as const,
   dashboard: ["dashboard"] as const,
   search: (text: string) => ["search", text] as const,
+  mailAdminAccounts: ["mail-admin-accounts"] as const,
+  mailPresets: ["mail-presets"] as const,
 };

@@ -56,7 +56,13 @@ export function BarChart({ title, categoryHeader, series, data, height = 200 }: 
                 );
               })}
               {labelled.has(index) ? (
-                <text x={AXIS_WIDTH + index * groupWidth + groupWidth / 2} y={height - 6} textAnchor="middle" className="fill-slate-500 text-[11px]">
+                // The last label ends at the right edge instead of running past it.
+                <text
+                  x={index === data.length - 1 ? WIDTH : AXIS_WIDTH + index * groupWidth + groupWidth / 2}
+                  y={height - 6}
+                  textAnchor={index === data.length - 1 ? "end" : "middle"}
+                  className="fill-slate-500 text-[11px]"
+                >
                   {datum.label}
                 </text>
               ) : null}

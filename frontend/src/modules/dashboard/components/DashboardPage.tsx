@@ -8,6 +8,7 @@ import { useBilling } from "../../billing/hooks/useBilling";
 import { useTenantSettings } from "../../company/hooks/useTenantSettings";
 import { useSearchParam } from "../../site/hooks/useSearchParam";
 import { Banner } from "@/modules/ui/components/Banner";
+import { useDashboard } from "../hooks/useDashboard";
 import { MailInsights } from "./MailInsights";
 import { SetupChecklist } from "./SetupChecklist";
 import { StatCard } from "./StatCard";
@@ -22,6 +23,7 @@ export function DashboardPage() {
   const me = useMe();
   const settings = useTenantSettings();
   const billing = useBilling();
+  const dashboard = useDashboard();
   const welcome = useSearchParam("welcome");
   const firstName = (me.data?.full_name || "").split(" ")[0];
   const teamSize = billing.data?.usage.users ?? 0;
@@ -48,7 +50,7 @@ export function DashboardPage() {
       </div>
       <div className="mt-6 grid gap-6 lg:grid-cols-2">
         {settings.isError ? <ErrorState error={settings.error} onRetry={() => void settings.refetch()} /> : null}
-        {settings.data && isAdminRole(me.data?.role) ? <SetupChecklist settings={settings.data} teamSize={teamSize} /> : null}
+        {settings.data && isAdminRole(me.data?.role) ? <SetupChecklist settings={settings.data} teamSize={teamSize} mailboxes={dashboard.data?.accounts.length ?? 0} /> : null}
       </div>
     </>
   );

@@ -8,12 +8,12 @@ import { cx } from "@/modules/ui/utils/cx";
 
 type Step = { done: boolean; title: string; href: string; action: string };
 
-export function SetupChecklist({ settings, teamSize }: { settings: TenantSettings; teamSize: number }) {
+export function SetupChecklist({ settings, teamSize, mailboxes }: { settings: TenantSettings; teamSize: number; mailboxes: number }) {
   const steps: Step[] = [
     { done: true, title: "Create your company", href: "/settings/company", action: "Done" },
     { done: Boolean(settings.logo_url), title: "Add your logo", href: "/settings/company", action: "Upload" },
     { done: teamSize > 1, title: "Invite your team", href: "/settings/invitations", action: "Invite" },
-    { done: false, title: "Connect a mailbox (coming soon)", href: "/", action: "Soon" },
+    { done: mailboxes > 0, title: "Connect a mailbox", href: "/settings/mail-accounts", action: "Connect" },
   ];
   const completed = steps.filter((step) => step.done).length;
   return (
@@ -28,7 +28,7 @@ export function SetupChecklist({ settings, teamSize }: { settings: TenantSetting
               <span className={step.done ? "text-slate-500 line-through" : "font-medium text-slate-900"}>{step.title}</span>
               <span className="sr-only">{step.done ? "(done)" : "(to do)"}</span>
             </span>
-            {!step.done && step.action !== "Soon" ? (
+            {!step.done ? (
               <Link href={step.href} className="text-sm font-medium text-indigo-700 hover:underline">
                 {step.action}
               </Link>

@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useEffect, useId, useRef, useState } from "react";
 
 import type { Me } from "@/api/schemas";
@@ -51,6 +52,9 @@ export function UserMenu({ me }: { me: Me }) {
             <p className="mt-1 text-xs capitalize text-slate-500">{me.role}</p>
           </div>
           <div className="my-1 border-t border-slate-100" />
+          <Link role="menuitem" href="/settings/profile" onClick={() => setOpen(false)} className="block w-full rounded-lg px-3 py-2 text-left text-sm text-slate-700 hover:bg-slate-100">
+            Your profile
+          </Link>
           <button role="menuitem" type="button" className="w-full rounded-lg px-3 py-2 text-left text-sm text-slate-700 hover:bg-slate-100" onClick={() => logout.mutate(false)}>
             Sign out
           </button>

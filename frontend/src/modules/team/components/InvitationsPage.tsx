@@ -7,6 +7,7 @@ import { Banner } from "@/modules/ui/components/Banner";
 import { Button } from "@/modules/ui/components/Button";
 import { Card } from "@/modules/ui/components/Card";
 import { EmptyState } from "@/modules/ui/components/EmptyState";
+import { LoadMore } from "@/modules/ui/components/LoadMore";
 import { ErrorState } from "@/modules/ui/components/ErrorState";
 import { PageHeader } from "@/modules/ui/components/PageHeader";
 import { Spinner } from "@/modules/ui/components/Spinner";
@@ -60,7 +61,10 @@ export function InvitationsPage() {
           ) : invitations.data.length === 0 ? (
             <EmptyState title="No invitations yet">Invite your first colleague above.</EmptyState>
           ) : (
-            <Table caption="Invitations" columns={columns} rows={invitations.data} rowKey={(invitation) => invitation.id} />
+            <>
+              <Table caption="Invitations" columns={columns} rows={invitations.data} rowKey={(invitation) => invitation.id} />
+              <LoadMore list={invitations} />
+            </>
           )}
         </Card>
       </div>

@@ -9,6 +9,7 @@ import { Banner } from "@/modules/ui/components/Banner";
 import { Button } from "@/modules/ui/components/Button";
 import { Card } from "@/modules/ui/components/Card";
 import { EmptyState } from "@/modules/ui/components/EmptyState";
+import { LoadMore } from "@/modules/ui/components/LoadMore";
 import { ErrorState } from "@/modules/ui/components/ErrorState";
 import { PageHeader } from "@/modules/ui/components/PageHeader";
 import { Spinner } from "@/modules/ui/components/Spinner";
@@ -81,7 +82,10 @@ export function UsersPage() {
         ) : users.data.length === 0 ? (
           <EmptyState title="No users yet" />
         ) : (
-          <Table caption="Users" columns={columns} rows={users.data} rowKey={(user) => user.id} />
+          <>
+            <Table caption="Users" columns={columns} rows={users.data} rowKey={(user) => user.id} />
+            <LoadMore list={users} />
+          </>
         )}
       </Card>
     </>

@@ -1,19 +1,17 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 
 import { call, tenantApi } from "@/api/client";
+import { LIST_PAGE_SIZE, useCursorList } from "@/api/pagination";
 import type { Invitation, Role, User } from "@/api/schemas";
 
 import { queryKeys } from "../../auth/api/queryKeys";
 
-const PAGE_SIZE = 100;
-
 export function useUsers() {
-  return useQuery<User[]>({
-    queryKey: queryKeys.users,
-    queryFn: async () => (await call(tenantApi.GET("/api/users", { params: { query: { page_size: PAGE_SIZE } } }))).results,
-  });
+  return useCursorList<User>(queryKeys.users, (cursor) =>
+    call(tenantApi.GET("/api/users", { params: { query: { page_size: LIST_PAGE_SIZE, cursor } } })),
+  );
 }
 
 export function useUserUpdate() {
@@ -40,10 +38,9 @@ export function useUserDeactivate() {
 }
 
 export function useInvitations() {
-  return useQuery<Invitation[]>({
-    queryKey: queryKeys.invitations,
-    queryFn: async () => (await call(tenantApi.GET("/api/invitations", { params: { query: { page_size: PAGE_SIZE } } }))).results,
-  });
+  return useCursorList<Invitation>(queryKeys.invitations, (cursor) =>
+    call(tenantApi.GET("/api/invitations", { params: { query: { page_size: LIST_PAGE_SIZE, cursor } } })),
+  );
 }
 
 export function useInvitationCreate() {

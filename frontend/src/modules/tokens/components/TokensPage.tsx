@@ -9,6 +9,7 @@ import { Banner } from "@/modules/ui/components/Banner";
 import { Button } from "@/modules/ui/components/Button";
 import { Card } from "@/modules/ui/components/Card";
 import { EmptyState } from "@/modules/ui/components/EmptyState";
+import { LoadMore } from "@/modules/ui/components/LoadMore";
 import { ErrorState } from "@/modules/ui/components/ErrorState";
 import { Field } from "@/modules/ui/components/Field";
 import { FormError } from "@/modules/ui/components/FormError";
@@ -90,7 +91,10 @@ export function TokensPage() {
           ) : tokens.data.length === 0 ? (
             <EmptyState title="No tokens yet">Create one above when a script or integration needs the API.</EmptyState>
           ) : (
-            <Table caption="API tokens" columns={columns} rows={tokens.data} rowKey={(token) => token.id} />
+            <>
+              <Table caption="API tokens" columns={columns} rows={tokens.data} rowKey={(token) => token.id} />
+              <LoadMore list={tokens} />
+            </>
           )}
         </Card>
       </div>

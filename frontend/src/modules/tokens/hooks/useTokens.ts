@@ -1,17 +1,17 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 
 import { call, tenantApi } from "@/api/client";
+import { LIST_PAGE_SIZE, useCursorList } from "@/api/pagination";
 import type { ApiToken } from "@/api/schemas";
 
 import { queryKeys } from "../../auth/api/queryKeys";
 
 export function useTokens() {
-  return useQuery<ApiToken[]>({
-    queryKey: queryKeys.tokens,
-    queryFn: async () => (await call(tenantApi.GET("/api/tokens", { params: { query: { page_size: 100 } } }))).results,
-  });
+  return useCursorList<ApiToken>(queryKeys.tokens, (cursor) =>
+    call(tenantApi.GET("/api/tokens", { params: { query: { page_size: LIST_PAGE_SIZE, cursor } } })),
+  );
 }
 
 export function useTokenCreate() {
