@@ -4,7 +4,7 @@
 // The Python test seeds the company (a person, mailboxes, mail, 100+ colleagues) and checks the database after.
 import assert from "node:assert/strict";
 
-import { browserLaunch, consoleErrorsOf, env, screenshot, steps } from "./lib.mjs";
+import { browserLaunch, consoleErrorsOf, env, screenshot, signIn, steps } from "./lib.mjs";
 
 const origin = env("COMPANY_ORIGIN"); // http://acme.localhost:PORT
 const email = env("PORTAL_EMAIL");
@@ -22,13 +22,7 @@ const combobox = () => dialog().getByRole("combobox");
 
 try {
   await steps(page, [
-    ["sign in", async () => {
-      await page.goto(`${origin}/login`);
-      await page.getByLabel("Email").fill(email);
-      await page.getByLabel("Password").fill(password);
-      await page.getByRole("button", { name: "Sign in" }).click();
-      await page.waitForURL(`${origin}/`);
-    }],
+    ["sign in", () => signIn(page, origin, { email, password })],
     ["the dashboard charts mail per day, unread by mailbox and sync health", async () => {
       const chart = page.getByTestId("mail-activity-chart");
       await chart.locator("svg").waitFor();
