@@ -233,6 +233,18 @@ def label_folder_deleted(folder: MailFolder) -> None:
     )
 
 
+def rows_detach(folder: MailFolder, uids: set[int] | None) -> int:
+    """Rows whose UID left this folder (None: all its rows) keep their place under a negative UID (-id, never a
+    real UID) instead of being deleted: a message moved between All Mail, Trash and Spam shows up as a new UID
+    in the other folder, where `messages_repoint` takes the same row. The sync deletes what nobody took."""
+    rows = MailMessage.objects.filter(folder=folder)
+    if uids is not None:
+        if not uids:
+            return 0
+        rows = rows.filter(uid__in=sorted(uids))
+    return rows.update(uid=-F("id"))
+
+
 def rows_renumber(folder: MailFolder, new_uids: dict[int, int]) -> None:
     """Give the folder's rows the UIDs the server now has for their X-GM-MSGID."""
     if not new_uids:

@@ -220,6 +220,7 @@ class AccountSync:
         try:
             client = self._connect()
             folders = self.folders_sync(client)
+            self._detached_remove()
             if folder_names is not None:
                 folders = [folder for folder in folders if folder.name in self._names_to_sync(folder_names)]
             # Progress is written only once a folder turns out to have changes: a sync that finds nothing new
@@ -239,6 +240,7 @@ class AccountSync:
             self._failed(problem)
             raise problem from exc
         finally:
+            self._detached_remove()
             if self.client is not None:
                 imap_close(self.client)
                 self.client = None
@@ -250,6 +252,17 @@ class AccountSync:
             last_synced_at=timezone.now(),
         )
         return report
+
+    def _detached_remove(self) -> None:
+        """Gmail: rows detached from a folder (see `gmail.rows_detach`) that no other folder took in this run are
+        gone from the server; also run first, for what a run cut short left behind."""
+        if not self.gmail or not self.synced_folders:
+            return
+        with transaction.atomic():
+            doomed = MailMessage.objects.filter(folder__in=self.synced_folders, uid__lt=0)
+            thread_ids = set(doomed.exclude(thread__isnull=True).values_list("thread_id", flat=True))
+            doomed.delete()
+            threads_recount(thread_ids)
 
     def _names_to_sync(self, folder_names: list[str]) -> set[str]:
         """On Gmail a label folder (INBOX, for IDLE) is synced by syncing All Mail, where its messages are."""
@@ -373,7 +386,11 @@ class AccountSync:
             new_uids, removed = self._changes_condstore(client, folder, exists, report)
         else:
             new_uids, removed = self._changes_full(client, folder, report)
-        report.removed = messages_remove(folder=folder, uids=removed)
+        if self.gmail:
+            # A message gone from here may have moved (All Mail <-> Trash, Spam): its row waits for that folder.
+            report.removed = gmail.rows_detach(folder, removed)
+        else:
+            report.removed = messages_remove(folder=folder, uids=removed)
         if new_uids:
             MailAccount.objects.filter(pk=self.account.pk).update(
                 sync_messages_total=F("sync_messages_total") + len(new_uids)
@@ -407,21 +424,17 @@ class AccountSync:
 
     def _folder_renumber(self, client: IMAPClient, folder: MailFolder, exists: int) -> None:
         """Gmail, UIDVALIDITY changed: X-GM-MSGID still names each message, so stored rows take their new UIDs
-        (nothing is fetched again) and only rows no longer on the server go; then the folder syncs as new."""
+        (nothing is fetched again); the rest stay detached until another folder takes them or the run ends. Then
+        the folder syncs as new."""
         answers = uid_fetch(client, "1:*", ["UID", "X-GM-MSGID"]) if exists else {}
         new_uids = {int(values[b"X-GM-MSGID"]): uid for uid, values in answers.items() if b"X-GM-MSGID" in values}
         with transaction.atomic():
-            rows = MailMessage.objects.filter(folder=folder)
-            gone = rows.exclude(gmail_message_id__in=list(new_uids))
-            thread_ids = set(gone.exclude(thread__isnull=True).values_list("thread_id", flat=True))
-            gone.delete()
-            # Two steps, so that no row takes a UID another row still holds.
-            rows.update(uid=-F("id"))
+            # Every row detached first, so that no row takes a UID another row still holds.
+            gmail.rows_detach(folder, None)
             gmail.rows_renumber(folder, new_uids)
             MailFolder.objects.filter(pk=folder.pk).update(
                 uid_validity=None, uid_next=None, highest_modseq=None, server_message_count=0
             )
-            threads_recount(thread_ids)
         folder.uid_validity = folder.uid_next = folder.highest_modseq = None
         folder.server_message_count = 0
 

@@ -111,17 +111,19 @@ def test_trash_and_back_keeps_one_row_per_message(acme: TestTenant, gmail_mailbo
     account = gmail_account_make(acme, gmail_mailbox)
     with schema_context(acme.schema_name):
         account_sync(account=account)
+        row_id = MailMessage.objects.get(account=account).pk
     # when another client moves it to Trash
     with gmail_mailbox.other_client() as client:
         client.select_folder(ALL_MAIL)
         client.add_gmail_labels([1], ["\\Trash"], silent=True)
     with schema_context(acme.schema_name):
-        account_sync(account=account)
-        # then it is stored once, in Trash
-        assert list(MailMessage.objects.filter(account=account).values_list("folder__name", flat=True)) == [
-            "[Gmail]/Trash"
+        report = account_sync(account=account)
+        # then it is stored once, in Trash: the same row, not fetched again
+        assert report.added == 1
+        assert list(MailMessage.objects.filter(account=account).values_list("id", "folder__name")) == [
+            (row_id, "[Gmail]/Trash")
         ]
-        trashed_id = MailMessage.objects.get(account=account).pk
+        assert stored_state(account, "[Gmail]/Trash") == server_state(gmail_mailbox, "[Gmail]/Trash")
     # when it is taken out of Trash again
     with gmail_mailbox.other_client() as client:
         client.select_folder("[Gmail]/Trash")
@@ -131,7 +133,7 @@ def test_trash_and_back_keeps_one_row_per_message(acme: TestTenant, gmail_mailbo
         # then the same row moved back to All Mail with its new UID, nothing fetched twice
         assert report.added == 1
         message = MailMessage.objects.get(account=account)
-        assert (message.pk, message.folder.name) == (trashed_id, ALL_MAIL)
+        assert (message.pk, message.folder.name) == (row_id, ALL_MAIL)
         assert stored_state(account) == server_state(gmail_mailbox)
         assert stored_state(account, "[Gmail]/Trash") == server_state(gmail_mailbox, "[Gmail]/Trash") == {}
 
@@ -200,8 +202,9 @@ def test_uid_validity_change_of_all_mail_still_ends_exact(acme: TestTenant, gmai
             "Item 3",
             "Item 4",
         ]
-        # and the messages still in All Mail kept their rows (X-GM-MSGID said which is which): only Item 4 and
-        # the trashed Item 2 were fetched
+        # and every message kept its row (X-GM-MSGID said which is which), the trashed one too: only Item 4 was
+        # fetched
         assert report.added == 2
-        for subject in ("Item 1", "Item 3"):
+        assert MailMessage.objects.get(account=account, subject="Item 4").pk not in row_ids.values()
+        for subject in ("Item 1", "Item 2", "Item 3"):
             assert MailMessage.objects.get(account=account, subject=subject).pk == row_ids[subject]
