@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import shutil
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from django.conf import settings
@@ -176,4 +177,6 @@ def tenant_delete(*, tenant: Tenant) -> None:
         Tenant.objects.filter(pk=tenant_id).delete()
     for hostname in hostnames:
         host_cache_forget(hostname)
-    shutil.rmtree(settings.MEDIA_ROOT / "tenants" / str(tenant_id), ignore_errors=True)
+    # Files kept by tenant id (logo, uploads) and by schema name (mail blobs: tenant_apps.mail.storage).
+    for directory in (str(tenant_id), tenant.schema_name):
+        shutil.rmtree(Path(settings.MEDIA_ROOT) / "tenants" / directory, ignore_errors=True)

@@ -439,3 +439,15 @@ class MailOAuthToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} grant of account {self.account_id}"
+
+
+class MailBlob(models.Model):
+    """Where a blob the sync wrote lies: a slice of one of the tenant's pack files (tenant_apps.mail.storage)."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    pack = models.CharField(max_length=32, db_index=True)
+    offset = models.BigIntegerField()
+    length = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return self.sha256

@@ -180,6 +180,14 @@ def mail_account_delete(*, actor: User, account: MailAccount) -> None:
         raise PermissionDenied("Only the account's owner and admins can delete it.")
     with transaction.atomic():
         account.delete()
+        # Its raw messages and attachments go too, unless another message of the tenant refers to the same bytes.
+        transaction.on_commit(_blobs_collect_enqueue)
+
+
+def _blobs_collect_enqueue() -> None:
+    from tenant_apps.mail.tasks import mail_blobs_collect
+
+    mail_blobs_collect.apply_async(queue="mail")
 
 
 def mail_account_share(*, actor: User, account: MailAccount, user_ids: list[int]) -> MailAccount:

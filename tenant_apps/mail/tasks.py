@@ -19,6 +19,7 @@ from tenant_apps.accounts.links import tenant_url
 from tenant_apps.accounts.tasks import EMAIL_TASK_OPTIONS, SKIPPED
 from tenant_apps.accounts.tasks import _company_name as company_name
 from tenant_apps.accounts.tasks import _send_once as send_once
+from tenant_apps.mail.blobs import mail_blobs_unreferenced_remove
 from tenant_apps.mail.emails import reauth_required_email
 from tenant_apps.mail.imap.connection import MailServerError
 from tenant_apps.mail.imap.sync import account_sync
@@ -141,6 +142,12 @@ def mail_reauth_notice_send(self: Task, *, account_id: int) -> str:
         reconnect_url=tenant_url(f"/api/mail/accounts/{account.pk}/oauth/reconnect", {}),
     )
     return send_once(self, account.owner.email, message.subject, message.body)
+
+
+@shared_task(name="mail.blobs_collect", acks_late=True)
+def mail_blobs_collect() -> int:
+    """Remove the tenant's mail blobs that no row refers to any more (queued when an account is deleted)."""
+    return mail_blobs_unreferenced_remove()
 
 
 # The outbox's and drafts' tasks live with them; importing them here lets Celery's autodiscovery find them.

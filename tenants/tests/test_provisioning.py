@@ -12,6 +12,7 @@ from django_tenants.utils import schema_context, schema_exists
 
 from shared_apps.common.testing import TEST_PASSWORD, TestTenant, api_client
 from tenant_apps.accounts.models import Role, User
+from tenant_apps.mail.storage import blob_path, blob_write, mail_blob_root
 from tenants.db import connection
 from tenants.models import Domain, SpareSchema, Tenant
 from tenants.pool import _spare_create, pool_refill
@@ -257,14 +258,26 @@ def test_provisioned_schema_has_the_template_structure(acme: TestTenant):
     assert tenant == template
 
 
-def test_tenant_delete_drops_schema_rows_and_route(db, test_tenants, django_capture_on_commit_callbacks):
+def test_tenant_delete_drops_schema_rows_route_and_files(
+    db, test_tenants, django_capture_on_commit_callbacks, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
     with django_capture_on_commit_callbacks(execute=True):
         result = provision("soylent")
     client = api_client("soylent.localhost")
     assert client.get("/healthz").status_code == 200
+    logo = tmp_path / "tenants" / str(result.tenant.pk) / "logo.png"
+    logo.parent.mkdir(parents=True)
+    logo.write_bytes(b"png")
+    mail_blob = blob_write(mail_blob_root("soylent"), b"a stored message")
+    neighbour = blob_write(mail_blob_root("acme"), b"another company's message")
+    assert blob_path(mail_blob_root("soylent"), mail_blob).exists()
 
     tenant_delete(tenant=result.tenant)
 
+    assert not (tmp_path / "tenants" / str(result.tenant.pk)).exists()
+    assert not (tmp_path / "tenants" / "soylent").exists()
+    assert blob_path(mail_blob_root("acme"), neighbour).read_bytes() == b"another company's message"
     assert not schema_exists("soylent")
     assert not Tenant.objects.filter(schema_name="soylent").exists()
     assert not Domain.objects.filter(domain="soylent.localhost").exists()

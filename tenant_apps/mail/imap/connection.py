@@ -6,7 +6,7 @@ import imaplib
 import socket
 import ssl
 from dataclasses import dataclass, replace
-from typing import TypeGuard
+from typing import Any, TypeGuard
 
 from django.conf import settings
 from imapclient import IMAPClient
@@ -159,6 +159,10 @@ def _imap_open(server: ServerSettings, read_timeout: float | None) -> IMAPClient
             ssl_context=tls_context() if server.security == Security.TLS else None,
             timeout=timeout,
         )
+        # imapclient turns on imaplib's protocol trace (debug 5) and sends it to a logger: imaplib then builds
+        # the repr of every literal it reads (every message body, twice) only for the log to drop it.
+        imaplib_connection: Any = client._imap
+        imaplib_connection.debug = 0
         if server.security == Security.STARTTLS:
             client.starttls(tls_context())
         if server.oauth is None:

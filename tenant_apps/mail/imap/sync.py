@@ -20,15 +20,17 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import F
 from django.utils import timezone
 from imapclient import IMAPClient
 from psycopg.types.json import Jsonb
 
+from tenant_apps.mail.blobs import blob_pack_record
 from tenant_apps.mail.imap import gmail
 from tenant_apps.mail.imap.connection import (
     AccessTokenExpired,
@@ -55,8 +57,8 @@ from tenant_apps.mail.models import (
     SyncState,
 )
 from tenant_apps.mail.oauth.tokens import access_token_expire, account_secret
-from tenant_apps.mail.parsing.mime import Address, ParsedMessage, clean_text, messages_parse
-from tenant_apps.mail.storage import mail_blob_root
+from tenant_apps.mail.parsing.mime import Address, ParsedMessage, clean_text, messages_parse_packed
+from tenant_apps.mail.storage import BlobPack, mail_blob_root
 from tenants.db import connection
 
 logger = logging.getLogger(__name__)
@@ -542,8 +544,10 @@ class AccountSync:
             fetched = batch_fetch(
                 client, batch_uids, sizes, size_limit=self.size_limit, condstore=self.condstore, gmail=self.gmail
             )
-            parsed = messages_parse([(message.raw, message.truncated) for message in fetched], str(self.blob_root))
-            added += self._batch_store(folder, fetched, parsed)
+            parsed, pack = messages_parse_packed(
+                [(message.raw, message.truncated) for message in fetched], str(self.blob_root)
+            )
+            added += self._batch_store(folder, fetched, parsed, pack)
         return added
 
     def _messages_fetch_parallel(self, folder: MailFolder, uids: list[int], sizes: dict[int, int]) -> int:
@@ -553,7 +557,7 @@ class AccountSync:
             return 0
         server = account_server(self.account)
         selected_validity = self.selected_uid_validity
-        in_flight: deque[Future[tuple[list[FetchedMessage], list[ParsedMessage]]]] = deque()
+        in_flight: deque[Future[tuple[list[FetchedMessage], list[ParsedMessage], BlobPack]]] = deque()
         workers = max(1, os.cpu_count() or 1)
         added = 0
         for batch_uids in _batches(uids, self.batch_size):
@@ -575,8 +579,12 @@ class AccountSync:
             added += self._batch_store(folder, *in_flight.popleft().result())
         return added
 
-    def _batch_store(self, folder: MailFolder, fetched: list[FetchedMessage], parsed: list[ParsedMessage]) -> int:
+    def _batch_store(
+        self, folder: MailFolder, fetched: list[FetchedMessage], parsed: list[ParsedMessage], pack: BlobPack
+    ) -> int:
         with transaction.atomic():
+            toast_compression_fast()
+            blob_pack_record(pack=pack)
             stored = messages_store(account=self.account, folder=folder, fetched=fetched, parsed=parsed)
             MailAccount.objects.filter(pk=self.account.pk).update(sync_messages_done=F("sync_messages_done") + stored)
         return stored
@@ -633,9 +641,9 @@ class FetchJob:
     gmail: bool = False
 
 
-def fetch_and_parse(job: FetchJob) -> tuple[list[FetchedMessage], list[ParsedMessage]]:
-    """Run in a worker process: fetch one batch over a connection of its own, parse it, store the blobs; the
-    raw bytes are dropped before the result goes back."""
+def fetch_and_parse(job: FetchJob) -> tuple[list[FetchedMessage], list[ParsedMessage], BlobPack]:
+    """Run in a worker process: fetch one batch over a connection of its own, parse it, store the blobs in one
+    pack; the raw bytes are dropped before the result goes back."""
     client = imap_connect(job.server)
     try:
         selected = client.select_folder(job.folder_name, readonly=True)
@@ -646,8 +654,8 @@ def fetch_and_parse(job: FetchJob) -> tuple[list[FetchedMessage], list[ParsedMes
         )
     finally:
         imap_close(client)
-    parsed = messages_parse([(message.raw, message.truncated) for message in fetched], job.blob_root)
-    return [replace(message, raw=b"") for message in fetched], parsed
+    parsed, pack = messages_parse_packed([(message.raw, message.truncated) for message in fetched], job.blob_root)
+    return [replace(message, raw=b"") for message in fetched], parsed, pack
 
 
 # Below this many new messages in a folder, parsing in this process is quicker than handing bytes to others.
@@ -868,6 +876,23 @@ MESSAGE_COLUMNS = (
     "gmail_message_id",
     "gmail_thread_id",
 )
+
+
+@cache
+def _lz4_offered(alias: str) -> bool:
+    with connections[alias].cursor() as cursor:
+        cursor.execute("SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'")
+        row = cursor.fetchone()
+    return bool(row and row[0])
+
+
+def toast_compression_fast() -> None:
+    """Compress this transaction's long values (message bodies) with lz4 rather than PostgreSQL's default pglz:
+    measured 0.25 instead of 0.6 ms per message, in the one backend every batch goes through (where the server
+    was built with lz4; a third larger on disk)."""
+    if _lz4_offered(connection.alias):
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL default_toast_compression = lz4")
 
 
 def _ids_reserve(model: type[Any], count: int) -> list[int]:

@@ -9,22 +9,26 @@ from __future__ import annotations
 import email
 import email.utils
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import policy
 from email.header import decode_header, make_header
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from tenant_apps.mail.parsing.html import html_sanitize, html_to_text
-from tenant_apps.mail.storage import blob_write
+from tenant_apps.mail.storage import BlobPack, BlobPackWriter, blob_write
 
 MAX_ID_CHARS = 998
 MAX_ADDRESS_CHARS = 320
 MAX_REFERENCES = 100
 SNIPPET_CHARS = 200
+# Stores bytes somewhere (a loose file, a pack) and returns their SHA-256.
+BlobStore = Callable[[bytes], str]
 
 
 class CachingEmailPolicy(policy.EmailPolicy):
@@ -316,7 +320,7 @@ def _filename(part: Message) -> str:
 
 
 def _walk(
-    part: Message, result: ParsedMessage, blob_root: Path | None, text_parts: list[str], html_parts: list[str]
+    part: Message, result: ParsedMessage, store: BlobStore | None, text_parts: list[str], html_parts: list[str]
 ) -> None:
     content_type = part.get_content_type()
     disposition = (part.get_content_disposition() or "").lower()
@@ -325,7 +329,7 @@ def _walk(
         if isinstance(children, list):
             for child in children:
                 if isinstance(child, Message):
-                    _walk(child, result, blob_root, text_parts, html_parts)
+                    _walk(child, result, store, text_parts, html_parts)
         return
     filename = _filename(part)
     is_body_text = content_type in ("text/plain", "text/html") and disposition != "attachment" and not filename
@@ -335,7 +339,7 @@ def _walk(
         return
     data = _attachment_bytes(part)
     content_id = clean_text(str(part.get("content-id", "") or "")).strip().strip("<>")[:MAX_ID_CHARS]
-    sha256 = blob_write(blob_root, data) if blob_root is not None else ""
+    sha256 = store(data) if store is not None else ""
     if not filename and content_type == "message/rfc822":
         filename = "message.eml"
     result.attachments.append(
@@ -367,21 +371,31 @@ def _headers(message: Message, result: ParsedMessage) -> None:
     result.sent_at = _date(message, problems)
 
 
-def message_parse(raw: bytes, *, blob_root: Path | None, truncated: bool = False, fast: bool = True) -> ParsedMessage:
-    """Parse `raw` (the whole message, or only its header when `truncated`); store raw and attachments in blob_root.
+def message_parse(
+    raw: bytes,
+    *,
+    blob_root: Path | None,
+    truncated: bool = False,
+    fast: bool = True,
+    store: BlobStore | None = None,
+) -> ParsedMessage:
+    """Parse `raw` (the whole message, or only its header when `truncated`); store raw and attachments with
+    `store`, or as loose files in blob_root.
 
     Never raises for bad input: the worst message still gives its raw bytes and whatever headers could be read.
     """
     result = ParsedMessage(truncated=truncated)
+    if store is None and blob_root is not None:
+        store = partial(blob_write, blob_root)
     try:
-        result.raw_sha256 = blob_write(blob_root, raw) if blob_root is not None else ""
+        result.raw_sha256 = store(raw) if store is not None else ""
         message = mime_parse(raw, fast=fast)
         _headers(message, result)
         if truncated:
             return result
         text_parts: list[str] = []
         html_parts: list[str] = []
-        _walk(message, result, blob_root, text_parts, html_parts)
+        _walk(message, result, store, text_parts, html_parts)
         result.text_body = "\n\n".join(part for part in text_parts if part)
         if html_parts:
             sanitized = html_sanitize("\n".join(html_parts))
@@ -397,7 +411,13 @@ def message_parse(raw: bytes, *, blob_root: Path | None, truncated: bool = False
     return result
 
 
-def messages_parse(batch: list[tuple[bytes, bool]], blob_root: str | None) -> list[ParsedMessage]:
-    """Parse many in one call: what a worker process runs, so pickling is paid per batch, not per message."""
-    root = Path(blob_root) if blob_root else None
-    return [message_parse(raw, blob_root=root, truncated=truncated) for raw, truncated in batch]
+def messages_parse_packed(batch: list[tuple[bytes, bool]], blob_root: str) -> tuple[list[ParsedMessage], BlobPack]:
+    """Parse many, their raw bytes and attachments appended to one new pack in blob_root (what the sync runs)."""
+    writer = BlobPackWriter(Path(blob_root))
+    try:
+        parsed = [
+            message_parse(raw, blob_root=None, truncated=truncated, store=writer.write) for raw, truncated in batch
+        ]
+    finally:
+        pack = writer.close()
+    return parsed, pack
