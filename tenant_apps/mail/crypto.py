@@ -60,3 +60,12 @@ def secret_rotate(token: str) -> str:
         return cipher().rotate(token.encode()).decode()
     except InvalidToken:
         raise SecretUnreadable("no configured mail encryption key decrypts this secret") from None
+
+
+def secret_is_current(token: str) -> bool:
+    """Whether the first (newest) key reads this secret, i.e. re-encrypting it would change nothing."""
+    try:
+        Fernet(configured_keys()[0]).decrypt(token.encode())
+    except InvalidToken:
+        return False
+    return True
