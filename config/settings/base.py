@@ -242,6 +242,8 @@ MAIL_SEND_MAX_ATTEMPTS = env_int("MAIL_SEND_MAX_ATTEMPTS", 6)
 MAIL_OUTBOX_SWEEP_GRACE_SECONDS = env_int("MAIL_OUTBOX_SWEEP_GRACE_SECONDS", 60)
 # Draft saves within this many seconds reach the IMAP server as one APPEND.
 MAIL_DRAFT_SAVE_DEBOUNCE_SECONDS = env_int("MAIL_DRAFT_SAVE_DEBOUNCE_SECONDS", 5)
+# A read-only company (trial over, subscription ended, suspended) keeps its mail syncing this many days, then not.
+MAIL_SYNC_READ_ONLY_DAYS = env_int("MAIL_SYNC_READ_ONLY_DAYS", 30)
 
 # OAuth2 mail accounts (docs/decisions/0010-mail-oauth2.md). A provider is offered only when its client id and
 # secret are set. Every provider sends the user back to one callback on the public host, which bounces to the

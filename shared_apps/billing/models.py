@@ -71,6 +71,8 @@ class BillingAccount(models.Model):
     stripe_state_at = models.BigIntegerField(default=0)
     # Set by staff: the company is read-only whatever its subscription says.
     suspended_at = models.DateTimeField(null=True, blank=True)
+    # When `status` last changed (from a subscription event): when a canceled or unpaid company became read-only.
+    status_changed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

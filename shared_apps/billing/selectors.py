@@ -89,6 +89,30 @@ def access_of(account: BillingAccount | None, *, now: datetime | None = None) ->
     return TenantAccess(read_only=True, reason=reason, payment_overdue=False, grace_ends_at=None)
 
 
+def read_only_since(account: BillingAccount | None, *, now: datetime | None = None) -> datetime | None:
+    """When the company became read-only; None while it is not."""
+    now = now or timezone.now()
+    access = access_of(account, now=now)
+    if account is None or not access.read_only:
+        return None
+    if access.reason == "suspended":
+        return account.suspended_at
+    if access.reason == "payment_overdue":
+        return access.grace_ends_at
+    # A trial that ran out, or a subscription that ended: read-only from the later of the two (a company whose
+    # subscription ends during its trial keeps writing until the trial is over).
+    moments = [moment for moment in (account.trial_ends_at, account.status_changed_at) if moment is not None]
+    return max(moments) if moments else account.updated_at
+
+
+def mail_sync_allowed(*, tenant_id: int, now: datetime | None = None) -> bool:
+    """A read-only company's mail keeps syncing for MAIL_SYNC_READ_ONLY_DAYS after it became read-only, then stops
+    (until it can write again)."""
+    now = now or timezone.now()
+    since = read_only_since(billing_account_get(tenant_id=tenant_id), now=now)
+    return since is None or now - since < timedelta(days=int(settings.MAIL_SYNC_READ_ONLY_DAYS))
+
+
 def tenant_access(*, tenant_id: int) -> TenantAccess:
     return access_of(billing_account_get(tenant_id=tenant_id))
 

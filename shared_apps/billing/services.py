@@ -273,6 +273,8 @@ def _subscription_apply(account: BillingAccount, subscription: dict[str, Any], c
     previous = account.status
     account.stripe_subscription_id = subscription_id
     account.status = status
+    if status != previous:
+        account.status_changed_at = timezone.now()
     account.stripe_state_at = max(created, account.stripe_state_at)
     plan = Plan.objects.filter(stripe_price_id=_price_id(subscription)).exclude(stripe_price_id="").first()
     if plan is not None:

@@ -15,6 +15,7 @@ from django.conf import settings
 from django_redis import get_redis_connection
 from django_tenants.utils import get_tenant_model, schema_context
 
+from shared_apps.billing.selectors import mail_sync_allowed
 from tenant_apps.accounts.links import tenant_url
 from tenant_apps.accounts.tasks import EMAIL_TASK_OPTIONS, SKIPPED
 from tenant_apps.accounts.tasks import _company_name as company_name
@@ -34,6 +35,13 @@ LOCKED = "locked"
 DONE = "done"
 GONE = "gone"
 REAUTH_REQUIRED = "reauth_required"
+# The company has been read-only longer than MAIL_SYNC_READ_ONLY_DAYS: its mail is no longer synced.
+PAUSED = "paused"
+
+
+def tenant_mail_sync_allowed(schema_name: str) -> bool:
+    tenant_id = get_tenant_model().objects.filter(schema_name=schema_name).values_list("pk", flat=True).first()
+    return tenant_id is None or mail_sync_allowed(tenant_id=tenant_id)
 
 
 def account_lock(account_id: int) -> Any:
@@ -46,6 +54,8 @@ def account_sync_locked(account_id: int, folder_names: list[str] | None = None) 
     account = MailAccount.objects.filter(pk=account_id, is_active=True).first()
     if account is None:
         return GONE
+    if not tenant_mail_sync_allowed(connection.schema_name):
+        return PAUSED
     lock = account_lock(account_id)
     if not lock.acquire(blocking=False):
         return LOCKED
@@ -97,12 +107,13 @@ def mail_tenant_sync_fanout() -> int:
 
 @shared_task(name="mail.sync_fanout", acks_late=True)
 def mail_sync_fanout() -> int:
-    """Beat's entry: one fan-out task per tenant, each started at a random moment within the interval."""
+    """Beat's entry: one fan-out task per tenant, each started at a random moment within the interval (none for
+    a company read-only for longer than MAIL_SYNC_READ_ONLY_DAYS)."""
     spread = int(settings.MAIL_SYNC_INTERVAL_SECONDS)
     tenants = get_tenant_model().objects.exclude(schema_name=settings.PUBLIC_SCHEMA_NAME)
     count = 0
-    for tenant in tenants.only("schema_name"):
-        if tenant.schema_name.startswith(("__", "_")):
+    for tenant in tenants.only("pk", "schema_name"):
+        if tenant.schema_name.startswith(("__", "_")) or not mail_sync_allowed(tenant_id=tenant.pk):
             continue
         with schema_context(tenant.schema_name):
             mail_tenant_sync_fanout.apply_async(countdown=random.uniform(0, spread / 2))

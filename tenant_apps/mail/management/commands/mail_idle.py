@@ -24,7 +24,7 @@ from tenant_apps.mail.imap.connection import MailServerError, ServerSettings, im
 from tenant_apps.mail.imap.idle import IdleListener
 from tenant_apps.mail.imap.sync import account_server
 from tenant_apps.mail.models import AccountStatus, MailAccount
-from tenant_apps.mail.tasks import LOCKED, account_sync_locked, mail_account_sync
+from tenant_apps.mail.tasks import LOCKED, account_sync_locked, mail_account_sync, tenant_mail_sync_allowed
 
 logger = logging.getLogger(__name__)
 
@@ -99,14 +99,22 @@ class Command(BaseCommand):
             thread.join(timeout=5)
 
     def _accounts(self) -> dict[tuple[str, int], MailAccount]:
-        accounts: dict[tuple[str, int], MailAccount] = {}
-        tenants = get_tenant_model().objects.exclude(schema_name=settings.PUBLIC_SCHEMA_NAME)
-        for schema_name in tenants.values_list("schema_name", flat=True):
-            if schema_name.startswith("_"):
-                continue  # the template and spare schemas have no accounts
-            with schema_context(schema_name):
-                active = MailAccount.objects.filter(is_active=True)
-                for account in active.exclude(status__in=[AccountStatus.AUTH_FAILED, AccountStatus.REAUTH_REQUIRED]):
-                    accounts[(schema_name, account.pk)] = account
+        accounts = accounts_to_watch()
         close_old_connections()
         return accounts
+
+
+def accounts_to_watch() -> dict[tuple[str, int], MailAccount]:
+    """Every active account whose inbox gets an IDLE, by (schema, account id)."""
+    accounts: dict[tuple[str, int], MailAccount] = {}
+    tenants = get_tenant_model().objects.exclude(schema_name=settings.PUBLIC_SCHEMA_NAME)
+    for schema_name in tenants.values_list("schema_name", flat=True):
+        if schema_name.startswith("_"):
+            continue  # the template and spare schemas have no accounts
+        if not tenant_mail_sync_allowed(schema_name):
+            continue  # read-only for too long: no more mail
+        with schema_context(schema_name):
+            active = MailAccount.objects.filter(is_active=True)
+            for account in active.exclude(status__in=[AccountStatus.AUTH_FAILED, AccountStatus.REAUTH_REQUIRED]):
+                accounts[(schema_name, account.pk)] = account
+    return accounts
