@@ -10,6 +10,7 @@ instead of one or more per message), and records where each blob lies in the ten
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import tempfile
 import uuid
@@ -49,9 +50,22 @@ def blob_write(root: Path, data: bytes) -> str:
     return digest
 
 
+def blob_open(root: Path, sha256: str) -> BinaryIO | None:
+    """A blob for streaming (a loose file is not read into memory); None when it is not stored."""
+    path = blob_path(root, sha256)
+    if _is_sha256(sha256) and path.exists():
+        return path.open("rb")
+    data = blob_read(root, sha256)
+    return io.BytesIO(data) if data is not None else None
+
+
+def _is_sha256(value: str) -> bool:
+    return len(value) == 64 and all(char in "0123456789abcdef" for char in value)
+
+
 def blob_read(root: Path, sha256: str) -> bytes | None:
     """A blob of the tenant whose schema is current (root is its directory): a loose file, or a pack's slice."""
-    if len(sha256) != 64 or not all(char in "0123456789abcdef" for char in sha256):
+    if not _is_sha256(sha256):
         return None
     path = blob_path(root, sha256)
     if path.exists():

@@ -32,7 +32,7 @@ from tenant_apps.mail.serializers_outbox import (
     OutboxCreateSerializer,
     OutboxRetrySerializer,
 )
-from tenant_apps.mail.storage import blob_path, mail_blob_root
+from tenant_apps.mail.storage import blob_open, mail_blob_root
 from tenants.db import connection
 
 
@@ -201,11 +201,12 @@ class UploadDetailView(APIView):
             upload = outbox_selectors.upload_get(actor=_actor(request), upload_id=upload_id)
         if upload is None:
             raise NotFound()
-        path = blob_path(mail_blob_root(connection.schema_name), upload.sha256)
-        if not path.exists():
+        # A forwarded attachment's bytes may lie in a pack of the sync rather than in a file of their own.
+        stream = blob_open(mail_blob_root(connection.schema_name), upload.sha256)
+        if stream is None:
             raise NotFound("The upload is not stored.")
         content_type = upload.content_type if upload.content_type in SAFE_DOWNLOAD_TYPES else "application/octet-stream"
-        response = FileResponse(path.open("rb"), content_type=content_type)
+        response = FileResponse(stream, content_type=content_type)
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(upload.filename, safe='')}"
         response["X-Content-Type-Options"] = "nosniff"
         response["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -17,12 +17,12 @@ from tenant_apps.accounts.models import User
 from tenant_apps.mail import services
 from tenant_apps.mail.blobs import UNREFERENCED_GRACE_SECONDS
 from tenant_apps.mail.imap.sync import _lz4_offered, account_sync
-from tenant_apps.mail.models import MailAttachment, MailBlob, MailMessage
+from tenant_apps.mail.models import MailAttachment, MailBlob, MailMessage, MailUpload
 from tenant_apps.mail.storage import blob_path, blob_read, blob_write, mail_blob_root
 from tenant_apps.mail.tasks import mail_blobs_collect
 from tenant_apps.mail.tests import messages
 from tenant_apps.mail.tests.broker import broker, queued
-from tenant_apps.mail.tests.conftest import Mailbox, account_make, mailbox_make
+from tenant_apps.mail.tests.conftest import Mailbox, account_make, mailbox_make, owner_client
 from tenants.db import connection
 
 
@@ -128,3 +128,22 @@ def test_message_bodies_are_compressed_with_lz4_where_the_server_offers_it(acme:
             .values_list("compression", flat=True)
         )
     assert compression == ("lz4" if _lz4_offered(connection.alias) else "pglz")
+
+
+def test_a_forwarded_attachment_in_a_pack_downloads_as_an_upload(acme: TestTenant, mailbox: Mailbox, media: Path):
+    mailbox.append(messages.with_attachment("Report", message_id="<fwd@x>"))
+    account = account_make(acme, mailbox)
+    with schema_context(acme.schema_name):
+        account_sync(account=account)
+        (attachment,) = MailAttachment.objects.filter(message__account=account)
+        # what forwarding does: an upload of the same stored bytes, nothing copied
+        upload = MailUpload.objects.create(
+            owner=User.objects.get(email=acme.owner_email),
+            filename="q1.pdf",
+            content_type="application/pdf",
+            size=attachment.size,
+            sha256=attachment.sha256,
+        )
+    response = owner_client(acme).get(f"/api/mail/uploads/{upload.pk}")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4\n%\xc7\xec\x8f\xa2\n"
