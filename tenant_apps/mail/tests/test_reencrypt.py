@@ -8,10 +8,12 @@ import io
 import pytest
 from cryptography.fernet import Fernet
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from shared_apps.common.testing import TestTenant
-from tenant_apps.mail.models import MailAccount
+from tenant_apps.mail.crypto import secret_encrypt
+from tenant_apps.mail.models import MailAccount, MailOAuthToken
 from tenant_apps.mail.tests.conftest import Mailbox, account_make
 
 OLD_KEY = Fernet.generate_key().decode()
@@ -35,6 +37,14 @@ def test_every_company_secret_is_re_encrypted_with_the_new_key_once(
     settings.MAIL_ENCRYPTION_KEYS = [OLD_KEY]
     at_acme = account_make(acme, mailbox)
     at_globex = account_make(globex, mailbox)
+    with schema_context(acme.schema_name):
+        grant = MailOAuthToken.objects.create(
+            account=at_acme,
+            provider="google",
+            access_token_encrypted=secret_encrypt("access-token"),
+            refresh_token_encrypted=secret_encrypt("refresh-token"),
+            access_token_expires_at=timezone.now(),
+        )
     settings.MAIL_ENCRYPTION_KEYS = [NEW_KEY, OLD_KEY]
 
     lines = _run()
@@ -42,7 +52,13 @@ def test_every_company_secret_is_re_encrypted_with_the_new_key_once(
     for tenant, account in ((acme, at_acme), (globex, at_globex)):
         token = _stored(tenant, account)
         assert Fernet(NEW_KEY).decrypt(token.encode()).decode() == mailbox.password
-        assert f"{tenant.schema_name}: 1 re-encrypted, 0 already current, 0 unreadable" in "\n".join(lines)
+    # the password and both OAuth tokens at acme, the password at globex
+    assert f"{acme.schema_name}: 3 re-encrypted, 0 already current, 0 unreadable" in "\n".join(lines)
+    assert f"{globex.schema_name}: 1 re-encrypted, 0 already current, 0 unreadable" in "\n".join(lines)
+    with schema_context(acme.schema_name):
+        grant.refresh_from_db()
+    assert Fernet(NEW_KEY).decrypt(grant.access_token_encrypted.encode()) == b"access-token"
+    assert Fernet(NEW_KEY).decrypt(grant.refresh_token_encrypted.encode()) == b"refresh-token"
     assert lines[0].startswith("[1/")
     assert "] public: 0 re-encrypted, 0 already current, 0 unreadable" in lines[0]
     assert lines[-1].startswith("done: ")
@@ -52,7 +68,7 @@ def test_every_company_secret_is_re_encrypted_with_the_new_key_once(
     before = _stored(acme, at_acme)
     again = _run()
     assert _stored(acme, at_acme) == before
-    assert f"{acme.schema_name}: 0 re-encrypted, 1 already current, 0 unreadable" in "\n".join(again)
+    assert f"{acme.schema_name}: 0 re-encrypted, 3 already current, 0 unreadable" in "\n".join(again)
     assert again[-1].startswith("done: 0 re-encrypted, ")
 
     # the old key can go now
