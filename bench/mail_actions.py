@@ -13,17 +13,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import bench_database_url, database_recreate  # noqa: E402
 from bench.mail_bulk_delete import bulk_delete_ms  # noqa: E402
-from bench.mail_send import draft_save_p50_ms, send_p50_ms  # noqa: E402
+from bench.mail_send import draft_save_p50_ms, mail_bench_accounts, send_p50_ms  # noqa: E402
 
 BENCH_DATABASE = "atrium_bench_mail_ii"
 SEND_USER = "sender@example.test"
@@ -36,55 +33,10 @@ def main() -> None:
     parser.add_argument("--bulk", type=int, default=1000, help="messages deleted in one bulk job")
     args = parser.parse_args()
 
-    url = bench_database_url(BENCH_DATABASE)
-    database_recreate(url)
-    media = Path(tempfile.mkdtemp(prefix="atrium-bench-media-"))
-    settings = {"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.dev", "MEDIA_ROOT": str(media)}
-    os.environ.update(settings, LOG_LEVEL="WARNING", MAIL_UNDO_SEND_SECONDS="0")
-    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/3")
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django_tenants.utils import schema_context
-
-    from tenant_apps.accounts.models import User
-    from tenant_apps.mail.services import mail_account_create
-    from tenant_apps.mail.tests.conftest import Mailbox, SmtpAuthServer
-    from tenant_apps.mail.tests.dovecot import DEFAULT_PASSWORD, dovecot_start
-    from tenants.pool import pool_refill
-    from tenants.provisioning import tenant_provision
-
-    dovecot = dovecot_start(users=[SEND_USER, BULK_USER])
-    smtp = SmtpAuthServer()
-    smtp.users[SEND_USER] = DEFAULT_PASSWORD
-    smtp.controller.start()
-    try:
-        call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
-        pool_refill(size=1)
-        schema = tenant_provision(
-            company_name="Bench Mail II",
-            subdomain="benchmail",
-            admin_email="owner@benchmail.test",
-            admin_password="x" * 16,
-        ).tenant.schema_name
-        with schema_context(schema):
-            owner = User.objects.get(email="owner@benchmail.test")
-            sender = mail_account_create(
-                actor=owner, data=Mailbox(dovecot, smtp, SEND_USER).account_input(name="Send"), check=False
-            )
-            bulk = mail_account_create(
-                actor=owner, data=Mailbox(dovecot, None, BULK_USER).account_input(name="Bulk"), check=False
-            )
-            send_ms = send_p50_ms(account=sender, smtp=smtp, port=dovecot.port, count=args.messages)
-            draft_ms = draft_save_p50_ms(account=sender, port=dovecot.port, count=args.messages)
-            delete_ms = bulk_delete_ms(account=bulk, port=dovecot.port, count=args.bulk)
-    finally:
-        smtp.controller.stop()
-        dovecot.stop()
-        shutil.rmtree(media, ignore_errors=True)
-        database_recreate(url, create=False)
+    with mail_bench_accounts(BENCH_DATABASE, [SEND_USER, BULK_USER]) as ([sender, bulk], dovecot, smtp):
+        send_ms = send_p50_ms(account=sender, smtp=smtp, port=dovecot.port, count=args.messages)
+        draft_ms = draft_save_p50_ms(account=sender, port=dovecot.port, count=args.messages)
+        delete_ms = bulk_delete_ms(account=bulk, port=dovecot.port, count=args.bulk)
     print(f"send (queue to Sent copy), p50 of {args.messages}: {send_ms:.1f} ms", flush=True)
     print(f"draft save (save + APPEND + old copy expunged), p50 of {args.messages}: {draft_ms:.1f} ms")
     print(f"bulk delete of {args.bulk} messages: {delete_ms:.0f} ms")

@@ -21,6 +21,8 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -94,12 +96,12 @@ def draft_save_p50_ms(*, account: Any, port: int, count: int) -> float:
     return percentile(timings, 0.5)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--messages", type=int, default=50)
-    args = parser.parse_args()
-
-    url = bench_database_url(BENCH_DATABASE)
+@contextmanager
+def mail_bench_accounts(database: str, users: list[str]) -> Iterator[tuple[list[Any], Any, Any]]:
+    """A scratch database with one company, a private Dovecot with these logins and an SMTP server that knows
+    them, and a mail account of the company's owner for each login. Yields (accounts, dovecot, smtp) inside the
+    company's schema (with an undo window of 0) and removes all of it afterwards."""
+    url = bench_database_url(database)
     database_recreate(url)
     media = Path(tempfile.mkdtemp(prefix="atrium-bench-media-"))
     settings = {"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.dev", "MEDIA_ROOT": str(media)}
@@ -119,30 +121,43 @@ def main() -> None:
     from tenants.pool import pool_refill
     from tenants.provisioning import tenant_provision
 
-    dovecot = dovecot_start(users=[BENCH_USER])
+    dovecot = dovecot_start(users=users)
     smtp = SmtpAuthServer()
-    smtp.users[BENCH_USER] = DEFAULT_PASSWORD
+    smtp.users.update({user: DEFAULT_PASSWORD for user in users})
     smtp.controller.start()
     try:
         call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
         pool_refill(size=1)
         schema = tenant_provision(
-            company_name="Bench Send",
-            subdomain="benchsend",
-            admin_email="owner@benchsend.test",
+            company_name="Bench Mail",
+            subdomain="benchmail",
+            admin_email="owner@benchmail.test",
             admin_password="x" * 16,
         ).tenant.schema_name
         with schema_context(schema):
-            owner = User.objects.get(email="owner@benchsend.test")
-            mailbox = Mailbox(dovecot, smtp, BENCH_USER)
-            account = mail_account_create(actor=owner, data=mailbox.account_input(name="Bench"), check=False)
-            send_ms = send_p50_ms(account=account, smtp=smtp, port=dovecot.port, count=args.messages)
-            draft_ms = draft_save_p50_ms(account=account, port=dovecot.port, count=args.messages)
+            owner = User.objects.get(email="owner@benchmail.test")
+            accounts = [
+                mail_account_create(
+                    actor=owner, data=Mailbox(dovecot, smtp, user).account_input(name="Bench"), check=False
+                )
+                for user in users
+            ]
+            yield accounts, dovecot, smtp
     finally:
         smtp.controller.stop()
         dovecot.stop()
         shutil.rmtree(media, ignore_errors=True)
         database_recreate(url, create=False)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=50)
+    args = parser.parse_args()
+
+    with mail_bench_accounts(BENCH_DATABASE, [BENCH_USER]) as ([account], dovecot, smtp):
+        send_ms = send_p50_ms(account=account, smtp=smtp, port=dovecot.port, count=args.messages)
+        draft_ms = draft_save_p50_ms(account=account, port=dovecot.port, count=args.messages)
     print(f"send (queue to Sent copy), p50 of {args.messages}: {send_ms:.1f} ms", flush=True)
     print(f"draft save (save + APPEND + expunge of the old copy), p50 of {args.messages}: {draft_ms:.1f} ms")
     print(

@@ -15,15 +15,13 @@ from tenant_apps.mail.api import MAX_OBJECT_ID, _account, _actor
 from tenant_apps.mail.models import MailDraft
 from tenant_apps.mail.outbox import drafts
 from tenant_apps.mail.outbox import selectors as outbox_selectors
-from tenant_apps.mail.outbox.compose import MessageTooLarge
-from tenant_apps.mail.outbox.services import OutboxConflict
 from tenant_apps.mail.serializers_outbox import (
     ComposeSerializer,
     DraftSendSerializer,
     MailDraftSerializer,
     MailOutgoingSerializer,
 )
-from tenant_apps.mail.views_outbox import MessageTooLargeError, OutboxConflictError, compose_input
+from tenant_apps.mail.views_outbox import compose_input, outbox_errors
 
 
 class DraftCursorPagination(CursorPagination):
@@ -62,12 +60,10 @@ class AccountDraftsView(GenericAPIView[MailDraft]):
         account = _account(request, account_id)
         serializer = ComposeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
+        with outbox_errors():
             draft = drafts.draft_create(
                 actor=actor, account=account, data=compose_input(actor, serializer.validated_data)
             )
-        except MessageTooLarge as too_large:
-            raise MessageTooLargeError(str(too_large)) from None
         return Response(MailDraftSerializer(draft).data, status=status.HTTP_201_CREATED)
 
 
@@ -86,20 +82,14 @@ class DraftDetailView(APIView):
         draft = _draft(request, draft_id)
         serializer = ComposeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
+        with outbox_errors():
             draft = drafts.draft_update(actor=actor, draft=draft, data=compose_input(actor, serializer.validated_data))
-        except MessageTooLarge as too_large:
-            raise MessageTooLargeError(str(too_large)) from None
-        except OutboxConflict as conflict:
-            raise OutboxConflictError(str(conflict)) from None
         return Response(MailDraftSerializer(draft).data)
 
     @extend_schema(responses={204: None}, summary="Discard the draft (also on the server)")
     def delete(self, request: Request, draft_id: int) -> Response:
-        try:
+        with outbox_errors():
             drafts.draft_delete(actor=_actor(request), draft=_draft(request, draft_id))
-        except OutboxConflict as conflict:
-            raise OutboxConflictError(str(conflict)) from None
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -113,12 +103,8 @@ class DraftSendView(APIView):
         draft = _draft(request, draft_id)
         serializer = DraftSendSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
+        with outbox_errors():
             outgoing = drafts.draft_send(
                 actor=_actor(request), draft=draft, send_at=serializer.validated_data["send_at"]
             )
-        except MessageTooLarge as too_large:
-            raise MessageTooLargeError(str(too_large)) from None
-        except OutboxConflict as conflict:
-            raise OutboxConflictError(str(conflict)) from None
         return Response(MailOutgoingSerializer(outgoing).data, status=status.HTTP_201_CREATED)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import quote
 
@@ -55,6 +57,17 @@ class OutboxCursorPagination(CursorPagination):
     max_page_size = 200
 
 
+@contextmanager
+def outbox_errors() -> Iterator[None]:
+    """The sending services' refusals as API errors in the one error shape."""
+    try:
+        yield
+    except MessageTooLarge as too_large:
+        raise MessageTooLargeError(str(too_large)) from None
+    except services.OutboxConflict as conflict:
+        raise OutboxConflictError(str(conflict)) from None
+
+
 def compose_input(actor: User, data: dict[str, Any]) -> ComposeInput:
     """The validated request as a ComposeInput; the message answered must be one the actor may read."""
     source = None
@@ -106,15 +119,13 @@ class AccountOutboxView(GenericAPIView[MailOutgoing]):
         account = _account(request, account_id)
         serializer = OutboxCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
+        with outbox_errors():
             outgoing = services.outbox_queue(
                 actor=actor,
                 account=account,
                 data=compose_input(actor, serializer.validated_data),
                 send_at=serializer.validated_data["send_at"],
             )
-        except MessageTooLarge as too_large:
-            raise MessageTooLargeError(str(too_large)) from None
         return Response(MailOutgoingSerializer(outgoing).data, status=status.HTTP_201_CREATED)
 
 
@@ -128,10 +139,8 @@ class OutboxUndoView(APIView):
     @extend_schema(request=None, responses=MailOutgoingSerializer, summary="Undo send (409 once it is being sent)")
     def post(self, request: Request, outgoing_id: int) -> Response:
         outgoing = _outgoing(request, outgoing_id)
-        try:
+        with outbox_errors():
             outgoing = services.outbox_undo(actor=_actor(request), outgoing=outgoing)
-        except services.OutboxConflict as conflict:
-            raise OutboxConflictError(str(conflict)) from None
         return Response(MailOutgoingSerializer(outgoing).data)
 
 
@@ -145,12 +154,10 @@ class OutboxRetryView(APIView):
         outgoing = _outgoing(request, outgoing_id)
         serializer = OutboxRetrySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
+        with outbox_errors():
             outgoing = services.outbox_retry(
                 actor=_actor(request), outgoing=outgoing, confirm_resend=serializer.validated_data["confirm_resend"]
             )
-        except services.OutboxConflict as conflict:
-            raise OutboxConflictError(str(conflict)) from None
         return Response(MailOutgoingSerializer(outgoing).data)
 
 
@@ -181,12 +188,10 @@ class UploadCreateView(APIView):
             declared = int(request.META.get("CONTENT_LENGTH") or 0) or None
         except ValueError:
             declared = None
-        try:
+        with outbox_errors():
             upload = upload_store(
                 actor=_actor(request), filename=filename, chunks=_request_chunks(request), declared_size=declared
             )
-        except MessageTooLarge as too_large:
-            raise MessageTooLargeError(str(too_large)) from None
         return Response(MailUploadSerializer(upload).data, status=status.HTTP_201_CREATED)
 
 

@@ -234,24 +234,29 @@ class WorkerKilled(BaseException):
     """Stands for the process dying: not an Exception, so nothing on the way catches it."""
 
 
-def test_a_crash_after_the_server_accepted_never_sends_twice(
-    acme: TestTenant, mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch
-):
-    assert mailbox.smtp is not None
-    account = account_make(acme, mailbox)
+def send_and_die_after_the_server_accepted(outgoing_id: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run the send; the worker "dies" right after the SMTP server accepted the message, before any state write."""
     real_deliver = sending.smtp_deliver
 
     def deliver_then_die(*args: Any, **kwargs: Any) -> None:
         real_deliver(*args, **kwargs)
         raise WorkerKilled()
 
+    with monkeypatch.context() as patched:
+        patched.setattr(sending, "smtp_deliver", deliver_then_die)
+        outbox_send(outgoing_id)
+
+
+def test_a_crash_after_the_server_accepted_never_sends_twice(
+    acme: TestTenant, mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch
+):
+    assert mailbox.smtp is not None
+    account = account_make(acme, mailbox)
     with schema_context(acme.schema_name):
         outgoing = queue(acme, account)
         # given a worker that dies after the server accepted the message, before the state was written
-        monkeypatch.setattr(sending, "smtp_deliver", deliver_then_die)
         with pytest.raises(WorkerKilled):
-            outbox_send(outgoing.pk)
-        monkeypatch.setattr(sending, "smtp_deliver", real_deliver)
+            send_and_die_after_the_server_accepted(outgoing.pk, monkeypatch)
         assert len(delivered(mailbox.smtp, outgoing.message_id)) == 1
         # when the task is redelivered while the lease holds, nothing happens
         assert outbox_send(outgoing.pk) == sending.SKIPPED
@@ -350,21 +355,13 @@ def test_a_cut_gmail_send_found_in_sent_is_marked_sent_not_uncertain(
 ):
     assert mailbox.smtp is not None
     account = account_make(acme, mailbox)
-    real_deliver = sending.smtp_deliver
-
-    def deliver_then_die(*args: Any, **kwargs: Any) -> None:
-        real_deliver(*args, **kwargs)
-        raise WorkerKilled()
-
     with schema_context(acme.schema_name):
         MailAccount.objects.filter(pk=account.pk).update(provider="gmail")
         filed_by_gmail = queue(acme, account, subject="Filed by Gmail")
         lost = queue(acme, account, subject="Not filed")
-        monkeypatch.setattr(sending, "smtp_deliver", deliver_then_die)
         for outgoing in (filed_by_gmail, lost):
             with pytest.raises(WorkerKilled):
-                outbox_send(outgoing.pk)
-        monkeypatch.undo()
+                send_and_die_after_the_server_accepted(outgoing.pk, monkeypatch)
         # given Gmail filed the first one in Sent, as it does with what it accepted
         (mail,) = delivered(mailbox.smtp, filed_by_gmail.message_id)
         copy_uid = mailbox.append(mail.data, "Sent")
