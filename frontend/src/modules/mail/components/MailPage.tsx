@@ -1,8 +1,11 @@
 "use client";
 
-import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
+import { useEffect, useMemo, useReducer, useRef, useState } from "react";
 
-import type { MailFolder } from "@/api/schemas";
+import { errorMessage } from "@/api/errors";
+import type { MailAction, MailFolder, MailOutgoing } from "@/api/schemas";
+import { Button } from "@/modules/ui/components/Button";
+import { Toast } from "@/modules/ui/components/Toast";
 import { EmptyState } from "@/modules/ui/components/EmptyState";
 import { ErrorState } from "@/modules/ui/components/ErrorState";
 import { Select } from "@/modules/ui/components/Select";
@@ -13,10 +16,15 @@ import { useMailAccounts } from "../hooks/useMailAccounts";
 import { useMailFolders } from "../hooks/useMailFolders";
 import { useMailFlagsSet, useMailMessage } from "../hooks/useMailMessage";
 import { useMailMessages, useThreadMessages } from "../hooks/useMailMessages";
+import { useMailAction } from "../hooks/useMailAction";
+import { useMailSendUndo } from "../hooks/useMailSend";
 import { useMailShortcuts } from "../hooks/useMailShortcuts";
-import { folderLabel, isSyncing } from "../utils/format";
+import { composeFrom, NEW_MESSAGE, type ComposeFields } from "../utils/compose";
+import { folderLabel, isSyncing, mailDateLong } from "../utils/format";
 import { listCursorReduce, type Command } from "../utils/keyboard";
 import { EMPTY_SEARCH, isSearching, type MessageSearch } from "../utils/messageQuery";
+import { BulkBar } from "./BulkBar";
+import { Composer } from "./Composer";
 import { ConnectMailbox } from "./ConnectMailbox";
 import { MailSidebar } from "./MailSidebar";
 import { MessageList } from "./MessageList";
@@ -48,6 +56,66 @@ export function MailPage() {
   const flags = useMailFlagsSet();
   const searchInput = useRef<HTMLInputElement>(null);
   const markedRead = useRef<Set<number>>(new Set());
+  const [composer, setComposer] = useState<ComposeFields | null>(null);
+  const [toast, setToast] = useState<Notice | null>(null);
+  const [checked, setChecked] = useState<ReadonlySet<number>>(new Set());
+  const action = useMailAction(account?.id ?? null);
+  const undoSend = useMailSendUndo();
+  const archiveFolder = folders.data?.find((folder) => folder.role === "archive");
+
+  useEffect(() => {
+    if (!toast) return;
+    const timer = window.setTimeout(() => setToast(null), toast.forMs ?? 8_000);
+    return () => window.clearTimeout(timer);
+  }, [toast]);
+
+  /** Runs an action on messages; a delete or archive can be undone from the toast it leaves. */
+  const act = (kind: MailAction | "archive", messageIds: number[]) => {
+    if (messageIds.length === 0 || (kind === "archive" && !archiveFolder)) return;
+    const sourceFolder = list.find((message) => message.id === messageIds[0])?.folder;
+    const input = kind === "archive" ? { action: "move" as const, messageIds, folderId: archiveFolder?.id } : { action: kind, messageIds };
+    const leaves = kind === "archive" || kind === "trash" || kind === "move";
+    action.mutate(input, {
+      onSuccess: () => {
+        setChecked(new Set());
+        if (leaves && messageIds.length === 1) dispatch({ type: "removed", ids, removedId: messageIds[0] as number });
+        else if (leaves) dispatch({ type: "close", ids });
+        const count = messageIds.length === 1 ? "Message" : `${messageIds.length} messages`;
+        const undo =
+          kind === "trash"
+            ? () => action.mutate({ action: "restore", messageIds }, { onSuccess: () => setToast({ text: "Moved back from Trash." }) })
+            : kind === "archive" && sourceFolder
+              ? () => action.mutate({ action: "move", messageIds, folderId: sourceFolder }, { onSuccess: () => setToast({ text: "Moved back." }) })
+              : undefined;
+        const texts: Partial<Record<MailAction | "archive", string>> = { trash: `${count} moved to Trash.`, archive: `${count} archived.`, move: `${count} moved.` };
+        if (texts[kind]) setToast({ text: texts[kind] as string, undo });
+      },
+      onError: (error) => setToast({ text: errorMessage(error) }),
+    });
+  };
+
+  const onQueued = (outgoing: MailOutgoing, fields: ComposeFields) => {
+    setComposer(null);
+    const undoMs = Math.max(0, new Date(outgoing.undo_until).getTime() - Date.now());
+    const scheduled = Boolean(fields.sendAt);
+    setToast({
+      text: scheduled ? `Scheduled for ${mailDateLong(outgoing.send_at)}.` : "Message sent.",
+      forMs: scheduled ? 10_000 : Math.max(undoMs, 3_000),
+      undo: () =>
+        undoSend.mutate(outgoing.id, {
+          onSuccess: () => {
+            setComposer(fields);
+            setToast({ text: scheduled ? "Scheduled send cancelled." : "Sending undone." });
+          },
+          onError: (error) => setToast({ text: errorMessage(error) }),
+        }),
+    });
+  };
+
+  const composeFromOpen = (mode: "reply" | "reply_all" | "forward") => {
+    if (open.data && account) setComposer(composeFrom(open.data, mode, account.email_address));
+  };
+  const target = cursor.openId ?? cursor.selectedId;
 
   // Opening an unread message marks it read (on the server first), once per message.
   const opened = open.data;
@@ -63,25 +131,35 @@ export function MailPage() {
     dispatch({ type: "close", ids });
   };
 
-  const onCommand = useCallback(
-    (command: Command): boolean => {
-      switch (command) {
-        case "next":
-        case "previous":
-        case "open":
-        case "close":
-          dispatch({ type: command, ids });
-          return true;
-        case "search":
-          searchInput.current?.focus();
-          return true;
-        default:
-          // archive, delete, reply, reply-all, forward and compose arrive with their APIs.
-          return false;
-      }
-    },
-    [ids],
-  );
+  const onCommand = (command: Command): boolean => {
+    // While writing, the keys belong to the composer.
+    if (composer) return false;
+    switch (command) {
+      case "next":
+      case "previous":
+      case "open":
+      case "close":
+        dispatch({ type: command, ids });
+        return true;
+      case "search":
+        searchInput.current?.focus();
+        return true;
+      case "compose":
+        setComposer(NEW_MESSAGE);
+        return true;
+      case "reply":
+      case "replyAll":
+      case "forward":
+        if (!open.data) return false;
+        composeFromOpen(command === "replyAll" ? "reply_all" : command);
+        return true;
+      case "archive":
+      case "delete":
+        if (target === null) return false;
+        act(command === "archive" ? "archive" : "trash", [target]);
+        return true;
+    }
+  };
   useMailShortcuts(onCommand);
 
   if (accounts.isPending) {
@@ -112,7 +190,12 @@ export function MailPage() {
   const reading = cursor.openId !== null;
   return (
     <div className="flex h-[calc(100dvh-4rem)] min-h-0 bg-white" data-testid="mail-client">
-      <aside aria-label="Mail folders" className="hidden w-60 shrink-0 border-r border-slate-200 bg-slate-50 lg:block">
+      <aside aria-label="Mail folders" className="hidden w-60 shrink-0 flex-col border-r border-slate-200 bg-slate-50 lg:flex">
+        <div className="px-3 pt-4">
+          <Button className="w-full" onClick={() => setComposer(NEW_MESSAGE)} aria-keyshortcuts="c">
+            Compose
+          </Button>
+        </div>
         <MailSidebar
           accounts={accounts.data}
           account={account}
@@ -132,6 +215,9 @@ export function MailPage() {
       <section aria-label={searching ? "Search results" : (activeFolder ? folderLabel(activeFolder) : "Messages")} className={cx("min-h-0 w-full shrink-0 flex-col border-r border-slate-200 md:flex md:w-96 xl:w-[28rem]", reading ? "hidden" : "flex")}>
         <div className="space-y-3 border-b border-slate-200 px-4 pt-3 lg:hidden">
           <SyncProgress account={account} />
+          <Button size="sm" onClick={() => setComposer(NEW_MESSAGE)}>
+            Compose
+          </Button>
           <label htmlFor="mail-folder-select" className="sr-only">
             Folder
           </label>
@@ -147,6 +233,9 @@ export function MailPage() {
             ))}
           </Select>
         </div>
+        {checked.size > 0 ? (
+          <BulkBar count={checked.size} canArchive={Boolean(archiveFolder)} busy={action.isPending} onAction={(kind) => act(kind, [...checked])} onClear={() => setChecked(new Set())} />
+        ) : null}
         <SearchBar key={account.id} search={effectiveSearch} folders={folders.data ?? []} onSearch={(next) => { setSearch(next); dispatch({ type: "close", ids }); }} inputRef={searchInput} />
         <div className="min-h-0 flex-1 overflow-y-auto">
           <MessageList
@@ -159,6 +248,15 @@ export function MailPage() {
             selectedId={cursor.selectedId}
             openId={cursor.openId}
             onOpen={(id) => dispatch({ type: "select", id, open: true })}
+            checkedIds={checked}
+            onCheck={(id, on) =>
+              setChecked((current) => {
+                const next = new Set(current);
+                if (on) next.add(id);
+                else next.delete(id);
+                return next;
+              })
+            }
             hasNextPage={messages.hasNextPage}
             isFetchingNextPage={messages.isFetchingNextPage}
             fetchNextPage={() => void messages.fetchNextPage()}
@@ -177,6 +275,17 @@ export function MailPage() {
             onShowImages={() => setRemoteImagesFor((current) => new Set(current).add(cursor.openId ?? 0))}
             onOpen={(id) => dispatch({ type: "select", id, open: true })}
             onBack={() => dispatch({ type: "close", ids })}
+            onCompose={composeFromOpen}
+            onArchive={archiveFolder && open.data?.folder !== archiveFolder.id ? () => act("archive", [open.data?.id ?? 0]) : null}
+            onDelete={() => act("trash", [open.data?.id ?? 0])}
+            moveTargets={(folders.data ?? []).filter((folder) => folder.id !== open.data?.folder)}
+            onMove={(folderId) => action.mutate({ action: "move", messageIds: [open.data?.id ?? 0], folderId }, {
+              onSuccess: () => {
+                dispatch({ type: "removed", ids, removedId: open.data?.id ?? 0 });
+                setToast({ text: "Message moved." });
+              },
+              onError: (error) => setToast({ text: errorMessage(error) }),
+            })}
           />
         ) : (
           <div className="flex flex-1 items-center justify-center p-8 text-center text-sm text-slate-500">
@@ -190,6 +299,26 @@ export function MailPage() {
           </div>
         )}
       </section>
+      {composer ? <Composer key={`${composer.mode}-${composer.sourceMessageId ?? "new"}`} accountId={account.id} initial={composer} onClose={() => setComposer(null)} onQueued={onQueued} /> : null}
+      {toast ? (
+        <Toast
+          onDismiss={() => setToast(null)}
+          action={
+            toast.undo ? (
+              <button type="button" className="rounded px-2 py-1 font-semibold text-indigo-300 hover:text-indigo-200 focus-visible:outline-2 focus-visible:outline-white" onClick={() => {
+                toast.undo?.();
+                setToast(null);
+              }}>
+                Undo
+              </button>
+            ) : null
+          }
+        >
+          {toast.text}
+        </Toast>
+      ) : null}
     </div>
   );
 }
+
+type Notice = { text: string; undo?: () => void; forMs?: number };

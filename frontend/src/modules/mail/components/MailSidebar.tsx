@@ -28,7 +28,7 @@ export function MailSidebar({
   onFolder: (folder: MailFolder) => void;
 }) {
   return (
-    <div className="flex h-full flex-col gap-4 overflow-y-auto px-3 py-4">
+    <div className="flex min-h-0 flex-1 flex-col gap-4 overflow-y-auto px-3 py-4">
       {accounts.length > 1 ? (
         <div>
           <label htmlFor="mail-account" className="sr-only">

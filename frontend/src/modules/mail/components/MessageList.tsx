@@ -35,6 +35,8 @@ export function MessageList({
   selectedId,
   openId,
   onOpen,
+  checkedIds,
+  onCheck,
   hasNextPage,
   isFetchingNextPage,
   fetchNextPage,
@@ -48,6 +50,8 @@ export function MessageList({
   selectedId: number | null;
   openId: number | null;
   onOpen: (id: number) => void;
+  checkedIds: ReadonlySet<number>;
+  onCheck: (id: number, checked: boolean) => void;
   hasNextPage: boolean;
   isFetchingNextPage: boolean;
   fetchNextPage: () => void;
@@ -99,6 +103,8 @@ export function MessageList({
             selected={message.id === selectedId}
             open={message.id === openId}
             onOpen={() => onOpen(message.id)}
+            checked={checkedIds.has(message.id)}
+            onCheck={(checked) => onCheck(message.id, checked)}
             buttonRef={message.id === selectedId ? selectedButton : undefined}
           />
         ))}

@@ -11,29 +11,37 @@ export function MessageRow({
   selected,
   open,
   onOpen,
+  checked,
+  onCheck,
   buttonRef,
 }: {
   message: MailMessage;
   selected: boolean;
   open: boolean;
   onOpen: () => void;
+  checked: boolean;
+  onCheck: (checked: boolean) => void;
   buttonRef?: Ref<HTMLButtonElement>;
 }) {
   const unread = !message.is_read;
   return (
-    <li data-testid="message-row" data-message-id={message.id} data-unread={unread || undefined}>
+    <li data-testid="message-row" data-message-id={message.id} data-unread={unread || undefined} className={cx("relative flex items-stretch", checked || open ? "bg-indigo-50" : selected ? "bg-slate-100" : "bg-white")}>
+      {selected ? <span aria-hidden="true" className="absolute inset-y-0 left-0 w-1 bg-indigo-600" /> : null}
+      <label className="flex shrink-0 cursor-pointer items-start border-b border-slate-100 pl-3 pt-3.5">
+        <span className="sr-only">Select “{message.subject || "(no subject)"}”</span>
+        <input type="checkbox" checked={checked} onChange={(event) => onCheck(event.target.checked)} className="h-4 w-4 rounded border-slate-300 accent-indigo-600" />
+      </label>
       <button
         ref={buttonRef}
         type="button"
         onClick={onOpen}
         aria-current={open ? "true" : undefined}
         className={cx(
-          "relative flex w-full flex-col gap-0.5 border-b border-slate-100 px-4 py-3 text-left transition-colors",
+          "relative flex min-w-0 flex-1 flex-col gap-0.5 border-b border-slate-100 px-4 py-3 text-left transition-colors",
           "focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-indigo-600",
-          open ? "bg-indigo-50" : selected ? "bg-slate-100" : "bg-white hover:bg-slate-50",
+          "hover:bg-slate-50/60",
         )}
       >
-        {selected ? <span aria-hidden="true" className="absolute inset-y-0 left-0 w-1 bg-indigo-600" /> : null}
         <span className="flex items-baseline justify-between gap-3">
           <span className={cx("truncate text-sm", unread ? "font-semibold text-slate-900" : "text-slate-700")}>
             {unread ? <span className="sr-only">Unread, </span> : null}

@@ -3,15 +3,16 @@
 import { useEffect, useRef } from "react";
 
 import { errorMessage } from "@/api/errors";
-import type { MailMessage, MailMessageDetail } from "@/api/schemas";
+import type { MailFolder, MailMessage, MailMessageDetail } from "@/api/schemas";
 import { Banner } from "@/modules/ui/components/Banner";
 import { Button, buttonClasses } from "@/modules/ui/components/Button";
 import { ErrorState } from "@/modules/ui/components/ErrorState";
+import { Select } from "@/modules/ui/components/Select";
 import { Spinner } from "@/modules/ui/components/Spinner";
 import { cx } from "@/modules/ui/utils/cx";
 
 import { useMailFlagsSet } from "../hooks/useMailMessage";
-import { addressList, mailDate, mailDateLong, senderLabel } from "../utils/format";
+import { addressList, folderLabel, mailDate, mailDateLong, senderLabel } from "../utils/format";
 import { AttachmentList } from "./AttachmentList";
 import { MessageFrame } from "./MessageFrame";
 
@@ -68,6 +69,11 @@ export function ReadingPane({
   onShowImages,
   onOpen,
   onBack,
+  onCompose,
+  onArchive,
+  onDelete,
+  moveTargets,
+  onMove,
 }: {
   message: MailMessageDetail | undefined;
   isPending: boolean;
@@ -78,6 +84,11 @@ export function ReadingPane({
   onShowImages: () => void;
   onOpen: (id: number) => void;
   onBack: () => void;
+  onCompose: (mode: "reply" | "reply_all" | "forward") => void;
+  onArchive: (() => void) | null;
+  onDelete: () => void;
+  moveTargets: MailFolder[];
+  onMove: (folderId: number) => void;
 }) {
   const flags = useMailFlagsSet();
   const heading = useRef<HTMLHeadingElement>(null);
@@ -114,6 +125,38 @@ export function ReadingPane({
         </div>
         <MessageHeader message={message} />
         <div className="flex flex-wrap gap-2" role="toolbar" aria-label="Message actions">
+          <Button variant="secondary" size="sm" onClick={() => onCompose("reply")} aria-keyshortcuts="r">
+            Reply
+          </Button>
+          <Button variant="secondary" size="sm" onClick={() => onCompose("reply_all")} aria-keyshortcuts="a">
+            Reply all
+          </Button>
+          <Button variant="secondary" size="sm" onClick={() => onCompose("forward")} aria-keyshortcuts="f">
+            Forward
+          </Button>
+          {onArchive ? (
+            <Button variant="secondary" size="sm" onClick={onArchive} aria-keyshortcuts="e">
+              Archive
+            </Button>
+          ) : null}
+          <Button variant="danger" size="sm" onClick={onDelete} aria-keyshortcuts="#">
+            Delete
+          </Button>
+          {moveTargets.length > 0 ? (
+            <>
+              <label htmlFor="reading-move" className="sr-only">
+                Move to folder
+              </label>
+              <Select id="reading-move" className="h-8 w-auto py-0" value="" onChange={(event) => event.target.value && onMove(Number(event.target.value))}>
+                <option value="">Move to…</option>
+                {moveTargets.map((folder) => (
+                  <option key={folder.id} value={folder.id}>
+                    {folderLabel(folder)}
+                  </option>
+                ))}
+              </Select>
+            </>
+          ) : null}
           <Button
             variant="secondary"
             size="sm"
