@@ -103,6 +103,58 @@ try {
       await thread.getByRole("button").nth(1).waitFor();
       outcome.thread_size = await thread.getByRole("button").count();
     }],
+    ["r opens a reply to the sender; with an attachment it autosaves as a draft", async () => {
+      await page.getByTestId("reading-pane").getByRole("heading", { name: "Re: Lunch on Friday?" }).click();
+      await page.keyboard.press("r");
+      const composer = page.getByTestId("composer");
+      await composer.waitFor();
+      assert.equal(await composer.getByLabel("To").inputValue(), "Carl Client <carl@client.example>");
+      assert.equal(await composer.getByLabel("Subject").inputValue(), "Re: Lunch on Friday?");
+      await composer.getByLabel("Message").fill("Friday works for me.");
+      await composer.locator('input[type="file"]').setInputFiles({ name: "agenda.txt", mimeType: "text/plain", buffer: Buffer.from("1. Lunch\n2. Contract\n") });
+      await composer.getByTestId("compose-attachment").getByText("Attached").waitFor();
+      await composer.getByTestId("draft-state").getByText("Draft saved").waitFor({ timeout: 20_000 });
+      outcome.draft_saved = true;
+      await screenshot(page, "mail-05-composer");
+    }],
+    ["send, undo from the toast, send again", async () => {
+      const composer = page.getByTestId("composer");
+      await composer.getByRole("button", { name: "Send", exact: true }).click();
+      const toast = page.getByTestId("toast");
+      await toast.getByText("Message sent.").waitFor();
+      await composer.waitFor({ state: "detached" });
+      await toast.getByRole("button", { name: "Undo" }).click();
+      await page.getByTestId("toast").getByText("Sending undone.").waitFor();
+      await composer.waitFor();
+      assert.equal(await composer.getByLabel("Message").inputValue(), "Friday works for me.");
+      await composer.getByTestId("compose-attachment").getByText("agenda.txt").waitFor();
+      await composer.getByRole("button", { name: "Send", exact: true }).click();
+      await page.getByTestId("toast").getByText("Message sent.").waitFor();
+    }],
+    ["# deletes the message and Undo brings it back", async () => {
+      await rows(page).filter({ hasText: "Signed contract" }).locator("button").click();
+      await page.getByTestId("reading-pane").getByRole("heading", { name: "Signed contract" }).waitFor();
+      await page.keyboard.press("#");
+      await page.getByTestId("toast").getByText("Message moved to Trash.").waitFor();
+      await rows(page).filter({ hasText: "Signed contract" }).waitFor({ state: "detached" });
+      await screenshot(page, "mail-06-deleted-undo");
+      await page.getByTestId("toast").getByRole("button", { name: "Undo" }).click();
+      await page.getByTestId("toast").getByText("Moved back from Trash.").waitFor();
+      await rows(page).filter({ hasText: "Signed contract" }).waitFor();
+    }],
+    ["two checked messages are marked read at once", async () => {
+      await page.getByLabel("Select “Weekly update 120”").check();
+      await page.getByLabel("Select “Weekly update 119”").check();
+      const bar = page.getByTestId("bulk-bar");
+      await bar.getByText("2 selected").waitFor();
+      await bar.getByRole("button", { name: "Mark read" }).click();
+      await bar.waitFor({ state: "detached" });
+      await page.waitForFunction(() =>
+        [...document.querySelectorAll('[data-testid="message-row"]')]
+          .filter((row) => /Weekly update 1(19|20)/.test(row.textContent ?? ""))
+          .every((row) => !row.hasAttribute("data-unread")),
+      );
+    }],
     ["/ focuses the search; a word finds the one message", async () => {
       await page.keyboard.press("Escape");
       await page.locator("body").click({ position: { x: 5, y: 5 } });
@@ -128,11 +180,11 @@ try {
     ["at phone width the list and the message take the screen in turn", async () => {
       await page.setViewportSize({ width: 390, height: 844 });
       await rows(page).first().waitFor();
-      await screenshot(page, "mail-05-phone-list");
+      await screenshot(page, "mail-07-phone-list");
       await rows(page).first().locator("button").click();
       await page.getByRole("button", { name: "Back to the list" }).waitFor();
       assert.equal(await rows(page).first().isVisible(), false);
-      await screenshot(page, "mail-06-phone-reading");
+      await screenshot(page, "mail-08-phone-reading");
       await page.getByRole("button", { name: "Back to the list" }).click();
       await rows(page).first().waitFor();
     }],

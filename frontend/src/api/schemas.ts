@@ -39,3 +39,4 @@ export type OutboxCreate = Tenant["OutboxCreateRequest"];
 export type MailActionJob = Tenant["MailActionJob"];
 export type MailAction = Tenant["ActionEnum"];
 export type ComposeMode = Tenant["ModeEnum"];
+export type MailActionRequest = Tenant["MailActionRequest"];

@@ -229,15 +229,32 @@ def test_mail_client_connects_syncs_reads_and_searches(
     assert outcome["search_subjects"] == ["Quarterly report"]
     assert outcome["flagged_subjects"] == ["Signed contract"]
     assert outcome["thread_size"] == 2
+    assert outcome["draft_saved"] is True
     with mail_stack.imap(username) as client:
         assert b"\\Seen" in _flags_of(client, "Quarterly report")
-        assert b"\\Seen" not in _flags_of(client, "Signed contract")
+        assert b"\\Seen" not in _flags_of(client, "Weekly update 001")
+        # deleted, then brought back by Undo: in the inbox once, still flagged
+        assert b"\\Flagged" in _flags_of(client, "Signed contract")
+        assert b"\\Seen" in _flags_of(client, "Weekly update 120")
+        client.select_folder("Trash", readonly=True)
+        assert client.search(["SUBJECT", "Signed contract"]) == []
     with django_db_blocker.unblock(), schema_context(test_tenants["acme"].schema_name):
-        from tenant_apps.mail.models import MailMessage
+        from tenant_apps.mail.models import MailDraft, MailMessage, MailOutgoing
 
-        messages = MailMessage.objects.filter(account__email_address=username)
+        messages = MailMessage.objects.filter(account__email_address=username, folder__role="inbox")
         assert messages.count() == 124
         assert messages.get(subject="Quarterly report").is_read is True
+        replies = MailOutgoing.objects.filter(account__email_address=username).order_by("id")
+        assert [(reply.subject, reply.status) for reply in replies][0] == ("Re: Lunch on Friday?", "cancelled")
+        sent = replies.last()
+        assert sent is not None
+        assert (sent.subject, [upload.filename for upload in sent.attachments.all()]) == (
+            "Re: Lunch on Friday?",
+            ["agenda.txt"],
+        )
+        assert "carl@client.example" in json.dumps(sent.to)
+        assert "Friday works for me." in sent.text_body
+        assert MailDraft.objects.filter(account__email_address=username).count() == 0
 
 
 HOSTILE_HTML = """<html><head>

@@ -9,11 +9,14 @@ import { Field } from "@/modules/ui/components/Field";
 import { FormError } from "@/modules/ui/components/FormError";
 import { Input } from "@/modules/ui/components/Input";
 
+import { useDraftAutosave, type DraftState } from "../hooks/useDraftAutosave";
 import { attachmentUpload, useMailSend } from "../hooks/useMailSend";
 import { byteSize } from "../utils/format";
 import { outboxRequest, type ComposeFields } from "../utils/compose";
 
 type Attachment = { key: string; name: string; size: number; progress: number; upload?: MailUpload; error?: string };
+
+const DRAFT_STATES: Record<DraftState, string> = { idle: "", saving: "Saving…", saved: "Draft saved", error: "Draft not saved" };
 
 const TITLES: Record<ComposeFields["mode"], string> = { new: "New message", reply: "Reply", reply_all: "Reply all", forward: "Forward" };
 
@@ -52,13 +55,19 @@ export function Composer({
   onQueued: (outgoing: MailOutgoing, fields: ComposeFields) => void;
 }) {
   const [fields, setFields] = useState<ComposeFields>(initial);
-  const [attachments, setAttachments] = useState<Attachment[]>([]);
+  const [attachments, setAttachments] = useState<Attachment[]>(() =>
+    initial.uploads.map((upload) => ({ key: `upload-${upload.id}`, name: upload.filename, size: upload.size, progress: 1, upload })),
+  );
   const [showSchedule, setShowSchedule] = useState(Boolean(initial.sendAt));
   const send = useMailSend(accountId);
   const headingId = useId();
   const firstField = useRef<HTMLInputElement>(null);
   const bodyField = useRef<HTMLTextAreaElement>(null);
   const apiError = send.error instanceof ApiError ? send.error : null;
+  const attachmentIds = attachments.flatMap((attachment) => (attachment.upload ? [attachment.upload.id] : []));
+  const request = outboxRequest(fields, attachmentIds);
+  const changed = fields !== initial || attachmentIds.length !== initial.uploads.length;
+  const draft = useDraftAutosave(accountId, request, changed);
   const uploading = attachments.some((attachment) => !attachment.upload && !attachment.error);
   const set = <K extends keyof ComposeFields>(key: K, value: ComposeFields[K]) => setFields((current) => ({ ...current, [key]: value }));
 
@@ -81,8 +90,12 @@ export function Composer({
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const ids = attachments.flatMap((attachment) => (attachment.upload ? [attachment.upload.id] : []));
-    send.mutate(outboxRequest(fields, ids), { onSuccess: (outgoing) => onQueued(outgoing, fields) });
+    send.mutate(request, {
+      onSuccess: (outgoing) => {
+        void draft.remove();
+        onQueued(outgoing, { ...fields, uploads: attachments.flatMap((attachment) => (attachment.upload ? [attachment.upload] : [])) });
+      },
+    });
   };
 
   return (
@@ -99,7 +112,7 @@ export function Composer({
         <h2 id={headingId} className="text-sm font-semibold text-slate-900">
           {TITLES[fields.mode]}
         </h2>
-        <button type="button" onClick={onClose} className="rounded p-1 text-slate-500 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-indigo-600" aria-label="Close the composer">
+        <button type="button" onClick={onClose} className="rounded p-1 text-slate-500 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-indigo-600" aria-label="Close the composer (the draft is kept)">
           ✕
         </button>
       </header>
@@ -162,7 +175,13 @@ export function Composer({
           }}>
             {showSchedule ? "Send now instead" : "Schedule send"}
           </Button>
-          <Button variant="ghost" size="sm" className="ml-auto" onClick={onClose}>
+          <span className="ml-auto text-xs text-slate-500" aria-live="polite" data-testid="draft-state">
+            {DRAFT_STATES[draft.state]}
+          </span>
+          <Button variant="ghost" size="sm" onClick={() => {
+            void draft.remove();
+            onClose();
+          }}>
             Discard
           </Button>
         </div>

@@ -19,6 +19,7 @@ import { useMailMessages, useThreadMessages } from "../hooks/useMailMessages";
 import { useMailAction } from "../hooks/useMailAction";
 import { useMailSendUndo } from "../hooks/useMailSend";
 import { useMailShortcuts } from "../hooks/useMailShortcuts";
+import { useSyncFinishedRefresh } from "../hooks/useSyncFinishedRefresh";
 import { composeFrom, NEW_MESSAGE, type ComposeFields } from "../utils/compose";
 import { folderLabel, isSyncing, mailDateLong } from "../utils/format";
 import { listCursorReduce, type Command } from "../utils/keyboard";
@@ -39,6 +40,7 @@ export function MailPage() {
   const account = accounts.data?.find((entry) => entry.id === accountId) ?? accounts.data?.[0];
   const syncing = account ? isSyncing(account.sync) : false;
   const folders = useMailFolders(account?.id ?? null, syncing);
+  useSyncFinishedRefresh(account?.id ?? null, syncing);
   const [search, setSearch] = useState<MessageSearch>(EMPTY_SEARCH);
   const inbox = folders.data?.find((folder) => folder.role === "inbox") ?? folders.data?.[0];
   const effectiveSearch = useMemo(

@@ -147,7 +147,7 @@ export function ReadingPane({
               <label htmlFor="reading-move" className="sr-only">
                 Move to folder
               </label>
-              <Select id="reading-move" className="h-8 w-auto py-0" value="" onChange={(event) => event.target.value && onMove(Number(event.target.value))}>
+              <Select id="reading-move" className="h-8 max-w-44 py-0" value="" onChange={(event) => event.target.value && onMove(Number(event.target.value))}>
                 <option value="">Move to…</option>
                 {moveTargets.map((folder) => (
                   <option key={folder.id} value={folder.id}>

@@ -1,5 +1,5 @@
 // What the composer starts with for a reply, reply-all or forward, and how its fields become the outbox request.
-import type { ComposeMode, MailMessageDetail, OutboxCreate } from "@/api/schemas";
+import type { ComposeMode, MailMessageDetail, MailUpload, OutboxCreate } from "@/api/schemas";
 
 export type ComposeFields = {
   mode: ComposeMode;
@@ -11,11 +11,13 @@ export type ComposeFields = {
   body: string;
   /** yyyy-mm-ddThh:mm from a datetime-local input, "" to send now */
   sendAt: string;
+  /** attachments already uploaded (a message reopened by Undo keeps them) */
+  uploads: MailUpload[];
 };
 
 type Address = { name: string; address: string };
 
-export const NEW_MESSAGE: ComposeFields = { mode: "new", sourceMessageId: null, to: "", cc: "", bcc: "", subject: "", body: "", sendAt: "" };
+export const NEW_MESSAGE: ComposeFields = { mode: "new", sourceMessageId: null, to: "", cc: "", bcc: "", subject: "", body: "", sendAt: "", uploads: [] };
 
 function formatted(entry: Address): string {
   return entry.name ? `${entry.name.replace(/[",]/g, "")} <${entry.address}>` : entry.address;
