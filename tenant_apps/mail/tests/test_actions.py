@@ -124,6 +124,24 @@ def test_delete_moves_to_trash_with_the_new_uid_and_undo_moves_it_back(acme: Tes
         assert_in_step(account, mailbox)
 
 
+def test_undo_of_a_delete_whose_folder_is_gone_lands_in_the_inbox(acme: TestTenant, mailbox: Mailbox):
+    from tenant_apps.mail.folders import mail_folder_create, mail_folder_delete
+
+    account = synced_account(acme, mailbox, ["Filed"])
+    with schema_context(acme.schema_name):
+        projects = mail_folder_create(actor=owner(acme), account=account, name="Projects")
+        act(acme, account, Action.MOVE, ["Filed"], target_folder=projects)
+        act(acme, account, Action.TRASH, ["Filed"])
+        mail_folder_delete(actor=owner(acme), folder=projects)
+        # when
+        act(acme, account, Action.RESTORE, ["Filed"])
+        # then
+        assert message(account, "Filed").folder.role == "inbox"
+        assert list(subjects_on_server(mailbox, "INBOX").values()) == ["Filed"]
+        assert "Projects" not in server_folders(mailbox)
+        assert_in_step(account, mailbox)
+
+
 def test_without_move_delete_copies_and_expunges_only_that_uid(acme: TestTenant, plain_mailbox: Mailbox):
     # given a server without MOVE, and a message another client marked \Deleted but did not expunge
     account = synced_account(acme, plain_mailbox, ["Bin me", "Marked elsewhere", "Keep"])
