@@ -9,6 +9,7 @@ urlpatterns = [
     *common_urlpatterns("config.urls_tenant"),
     path("api/", include("tenant_apps.accounts.urls")),
     path("api/mail/", include("tenant_apps.mail.urls")),
+    path("api/webhooks/", include("tenant_apps.webhooks.urls")),
     path("api/", include("tenant_apps.portal.urls")),
     path("api/", include("shared_apps.signup.urls_tenant")),
     path("api/", include("shared_apps.billing.urls_tenant")),

@@ -56,6 +56,7 @@ TENANT_APPS = [
     "tenant_apps.accounts",
     "tenant_apps.mail",
     "tenant_apps.portal",
+    "tenant_apps.webhooks",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -274,6 +275,15 @@ MAIL_OAUTH_GENERIC_SMTP_SECURITY = env_str("MAIL_OAUTH_GENERIC_SMTP_SECURITY", "
 MAIL_OAUTH_STATE_SECONDS = env_int("MAIL_OAUTH_STATE_SECONDS", 600)
 # An access token this close to its expiry is refreshed before it is used.
 MAIL_OAUTH_REFRESH_MARGIN_SECONDS = env_int("MAIL_OAUTH_REFRESH_MARGIN_SECONDS", 300)
+
+# Webhooks (docs/decisions/0011-webhooks.md): attempts per delivery (retried with exponential backoff from
+# WEBHOOK_RETRY_BASE_SECONDS), the time one request may take, and how many deliveries in a row may fail (every
+# attempt used) before the endpoint is disabled. Private and loopback targets are refused unless allowed (DEBUG).
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 6)
+WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+WEBHOOK_DISABLE_AFTER_FAILURES = env_int("WEBHOOK_DISABLE_AFTER_FAILURES", 5)
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", DEBUG)
 
 # Mail sent by the platform itself (invitations, password resets).
 EMAIL_HOST = env_str("EMAIL_HOST", "")

@@ -11,3 +11,5 @@ TENANT_SPARE_POOL_SIZE = 2
 # Argon2 stays the hasher; its cost is lowered so the suite stays fast.
 PASSWORD_HASHERS = ["tenant_apps.accounts.hashers.FastTestArgon2PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# The suite's webhook receivers listen on loopback.
+WEBHOOK_ALLOW_PRIVATE_TARGETS = True

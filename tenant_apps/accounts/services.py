@@ -42,6 +42,8 @@ from tenant_apps.accounts.links import (
 from tenant_apps.accounts.models import ApiToken, Invitation, Role, User
 from tenant_apps.accounts.selectors import available_timezones, require_admin
 from tenant_apps.accounts.tasks import send_invitation_email, send_password_reset_email
+from tenant_apps.webhooks.events import EventType
+from tenant_apps.webhooks.services import event_emit as webhook_event_emit
 from tenants.models import Tenant
 from tenants.routing import tenant_hosts_forget
 
@@ -278,6 +280,10 @@ def invitation_create(*, actor: User, email: str, role: str = Role.MEMBER) -> In
             raise ValidationError({"email": ["An invitation for this email was just sent; try again."]}) from None
         token = invitation_token_make(schema_name=current_schema_name(), invitation_id=invitation.pk, nonce=nonce)
         transaction.on_commit(partial(send_invitation_email.delay, invitation_id=invitation.pk, token=token))
+        webhook_event_emit(
+            event_type=EventType.USER_INVITED,
+            data={"invitation_id": invitation.pk, "email": email, "role": role, "invited_by": actor.email},
+        )
     return invitation
 
 
@@ -330,6 +336,10 @@ def invitation_accept(*, request: HttpRequest, token: str, full_name: str, passw
         invitation.accepted_at = timezone.now()
         invitation.accepted_user = user
         invitation.save(update_fields=["accepted_at", "accepted_user"])
+        webhook_event_emit(
+            event_type=EventType.USER_JOINED,
+            data={"user_id": user.pk, "email": user.email, "role": user.role, "invitation_id": invitation.pk},
+        )
         login(request, user, backend=LOGIN_BACKEND)
     return user
 

@@ -59,6 +59,8 @@ from tenant_apps.mail.models import (
 from tenant_apps.mail.oauth.tokens import access_token_expire, account_secret
 from tenant_apps.mail.parsing.mime import Address, ParsedMessage, clean_text, messages_parse_packed
 from tenant_apps.mail.storage import BlobPack, mail_blob_root
+from tenant_apps.webhooks.events import EventType
+from tenant_apps.webhooks.services import event_emit as webhook_event_emit
 from tenants.db import connection
 
 logger = logging.getLogger(__name__)
@@ -137,12 +139,24 @@ def account_server(account: MailAccount) -> ServerSettings:
 def account_status_set(account: MailAccount, status: str, message: str = "") -> None:
     if account.status == status and account.status_message == message:
         return
+    previous_status = account.status
     account.status = status
     account.status_message = message
     account.status_changed_at = timezone.now()
     MailAccount.objects.filter(pk=account.pk).update(
         status=status, status_message=message, status_changed_at=account.status_changed_at
     )
+    if previous_status != status:
+        webhook_event_emit(
+            event_type=EventType.MAIL_ACCOUNT_STATUS_CHANGED,
+            data={
+                "account_id": account.pk,
+                "email_address": account.email_address,
+                "status": status,
+                "previous_status": previous_status,
+                "message": message,
+            },
+        )
 
 
 def _decode_flag(flag: Any) -> str:

@@ -35,6 +35,8 @@ from tenant_apps.mail.outbox.mime import with_bcc
 from tenant_apps.mail.smtp.credentials import account_smtp_server
 from tenant_apps.mail.smtp.deliver import Envelope, SendFailed, smtp_deliver
 from tenant_apps.mail.storage import blob_read, mail_blob_root
+from tenant_apps.webhooks.events import EventType
+from tenant_apps.webhooks.services import event_emit as webhook_event_emit
 from tenants.db import connection
 
 logger = logging.getLogger(__name__)
@@ -119,7 +121,15 @@ def _failure_record(outgoing: MailOutgoing, failure: SendFailed) -> str:
             lease_until=None,
             updated_at=now,
         )
+        webhook_event_emit(
+            event_type=EventType.MAIL_SEND_FAILED,
+            data={**_outgoing_event_data(outgoing), "error": failure.message, "uncertain": failure.uncertain},
+        )
     return UNCERTAIN if failure.uncertain else FAILED
+
+
+def _outgoing_event_data(outgoing: MailOutgoing) -> dict[str, object]:
+    return {"outgoing_id": outgoing.pk, "account_id": outgoing.account_id, "message_id": outgoing.message_id}
 
 
 def outbox_send(outgoing_id: int) -> str:
@@ -153,6 +163,9 @@ def outbox_send(outgoing_id: int) -> str:
             last_error="",
             lease_until=_lease_end(),
             updated_at=now,
+        )
+        webhook_event_emit(
+            event_type=EventType.MAIL_SENT, data={**_outgoing_event_data(outgoing), "sent_at": now.isoformat()}
         )
     outgoing.refresh_from_db()
     return _file(outgoing)
