@@ -8,11 +8,12 @@ const email = process.env.PORTAL_EMAIL;
 const password = process.env.PORTAL_PASSWORD;
 const runs = Number(process.env.RUNS ?? "7");
 
-// Ready: the dashboard shows its figures and the company's name.
+// Ready: the dashboard shows its figures, the company's name and the mail chart (GET /api/dashboard).
 function dashboardReady() {
   const stats = document.querySelector('[data-testid="dashboard-stats"]');
   const name = document.querySelector('[data-testid="tenant-name"]');
-  const ready = stats && name && !stats.textContent?.includes("…") && name.textContent?.trim();
+  const chart = document.querySelector('[data-testid="mail-activity-chart"] svg');
+  const ready = stats && name && chart && !stats.textContent?.includes("…") && name.textContent?.trim();
   return ready ? performance.now() : null;
 }
 

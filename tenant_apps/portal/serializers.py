@@ -63,3 +63,19 @@ class MessageHitSerializer(serializers.Serializer[None]):
 class SearchResultsSerializer(serializers.Serializer[Any]):
     people = PersonHitSerializer(many=True)
     messages = MessageHitSerializer(many=True)
+
+
+class NotificationSerializer(serializers.Serializer[None]):
+    key = serializers.CharField(help_text="Stable for the same event; a list key")
+    kind = serializers.ChoiceField(choices=["new_mail", "account_problem", "send_failed", "billing"])
+    title = serializers.CharField()
+    body = serializers.CharField()
+    href = serializers.CharField(help_text="Where in the app to deal with it")
+    at = serializers.DateTimeField()
+    unread = serializers.BooleanField()
+
+
+class NotificationsSerializer(serializers.Serializer[Any]):
+    unread_count = serializers.IntegerField()
+    mail_unread = serializers.IntegerField(help_text="Unread received messages in the mailboxes I read")
+    items = NotificationSerializer(many=True)

@@ -40,3 +40,7 @@ export type MailActionJob = Tenant["MailActionJob"];
 export type MailAction = Tenant["ActionEnum"];
 export type ComposeMode = Tenant["ModeEnum"];
 export type MailActionRequest = Tenant["MailActionRequest"];
+export type MailOAuthProvider = Tenant["MailOAuthProvider"];
+export type MailOAuthConnect = Tenant["MailOAuthConnectRequest"];
+export type Notifications = Tenant["Notifications"];
+export type Notification = Tenant["Notification"];

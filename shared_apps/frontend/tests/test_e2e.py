@@ -262,6 +262,7 @@ def test_portal_dashboard_search_profile_and_admin_screens(
 
     from shared_apps.common.testing import TEST_PASSWORD
     from tenant_apps.accounts.models import User
+    from tenant_apps.portal.models import NotificationsSeen
 
     acme = test_tenants["acme"]
     with django_db_blocker.unblock():
@@ -284,6 +285,7 @@ def test_portal_dashboard_search_profile_and_admin_screens(
             admin = User.objects.get(email=PORTAL_EMAIL)
             assert admin.full_name == outcome["full_name"] == "Paula P. Portal"
             assert admin.check_password(PORTAL_NEW_PASSWORD)
+            assert NotificationsSeen.objects.filter(user=admin).exists(), "opening the notifications marks them seen"
             assert list(admin.mail_accounts.order_by("id").values_list("email_address", flat=True)) == [
                 "sales@acme-e2e.test",
                 "support@acme-e2e.test",

@@ -11,4 +11,6 @@ export const queryKeys = {
   search: (text: string) => ["search", text] as const,
   mailAdminAccounts: ["mail-admin-accounts"] as const,
   mailPresets: ["mail-presets"] as const,
+  mailOAuthProviders: ["mail-oauth-providers"] as const,
+  notifications: ["notifications"] as const,
 };

@@ -18,6 +18,7 @@ import { Table, type Column } from "@/modules/ui/components/Table";
 import { accountHealth, syncLagLabel } from "../../dashboard/utils/mailActivity";
 import { useAdminMailAccounts, useMailAccountDelete, useMailAccountRetest } from "../hooks/useMailAdmin";
 import { ConnectMailboxForm } from "./ConnectMailboxForm";
+import { OAuthConnectCard } from "./OAuthConnectCard";
 import { ShareAccountPanel } from "./ShareAccountPanel";
 
 function lagSeconds(lastSyncedAt: string | null): number | null {
@@ -93,7 +94,8 @@ export function MailAccountsPage() {
         actions={connecting ? null : <Button onClick={() => setConnecting(true)}>Connect a mailbox</Button>}
       />
       {connecting ? (
-        <div className="mb-6">
+        <div className="mb-6 space-y-6">
+          <OAuthConnectCard />
           <ConnectMailboxForm onDone={() => setConnecting(false)} />
         </div>
       ) : null}

@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import { call, tenantApi } from "@/api/client";
 import { LIST_PAGE_SIZE, useCursorList } from "@/api/pagination";
-import type { MailAccountAdmin, MailAccountCreate, MailPreset } from "@/api/schemas";
+import type { MailAccountAdmin, MailAccountCreate, MailOAuthConnect, MailOAuthProvider, MailPreset } from "@/api/schemas";
 
 import { queryKeys } from "../../auth/api/queryKeys";
 
@@ -61,5 +61,22 @@ export function useMailAccountConnect() {
   return useMutation({
     mutationFn: (account: MailAccountCreate) => call(tenantApi.POST("/api/mail/accounts", { body: account })),
     onSuccess: changed,
+  });
+}
+
+/** The OAuth2 providers this server is configured for; only these get a "Connect with ..." button. */
+export function useMailOAuthProviders() {
+  return useQuery<MailOAuthProvider[]>({
+    queryKey: queryKeys.mailOAuthProviders,
+    queryFn: () => call(tenantApi.GET("/api/mail/oauth/providers")),
+    staleTime: Infinity,
+  });
+}
+
+/** Starts the provider's sign-in for a new mailbox and sends the browser there; it comes back connected. */
+export function useMailOAuthConnect() {
+  return useMutation({
+    mutationFn: (start: MailOAuthConnect) => call(tenantApi.POST("/api/mail/oauth/connect", { body: start })),
+    onSuccess: ({ authorize_url }) => window.location.assign(authorize_url),
   });
 }

@@ -10,6 +10,7 @@ import { Spinner } from "@/modules/ui/components/Spinner";
 
 import { isAdminRole, useMe } from "../../auth/hooks/useMe";
 import { BillingBanner } from "../../billing/components/BillingBanner";
+import { NotificationsButton } from "../../notifications/components/NotificationsButton";
 import { SearchButton } from "../../search/components/SearchButton";
 import { SideNav } from "./SideNav";
 import { TenantBadge } from "./TenantBadge";
@@ -72,7 +73,10 @@ export function AppShell({ children, adminOnly = false, fullWidth = false }: { c
         <div className="mx-3 flex flex-1 justify-start lg:mx-0">
           <SearchButton isAdmin={isAdmin} />
         </div>
-        <UserMenu me={me.data} />
+        <div className="flex items-center gap-2">
+          <NotificationsButton />
+          <UserMenu me={me.data} />
+        </div>
       </header>
       <main id="main" className={fullWidth ? "" : "mx-auto max-w-5xl px-4 py-8 sm:px-8"}>
         {fullWidth ? null : <BillingBanner canManage={isAdmin} />}

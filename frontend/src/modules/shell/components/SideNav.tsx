@@ -1,5 +1,6 @@
 "use client";
 
+import { UnreadMailBadge } from "../../notifications/components/UnreadMailBadge";
 import { NavLink } from "./NavLink";
 
 /** The portal's navigation; business sections (CRM, sales, mail) slot in as their screens land. */
@@ -8,7 +9,10 @@ export function SideNav({ isAdmin, onNavigate }: { isAdmin: boolean; onNavigate?
     <nav aria-label="Main" className="space-y-6">
       <div className="space-y-1">
         <NavLink href="/" onNavigate={onNavigate}>Home</NavLink>
-        <NavLink href="/mail" onNavigate={onNavigate}>Mail</NavLink>
+        <NavLink href="/mail" onNavigate={onNavigate}>
+          <span className="flex-1">Mail</span>
+          <UnreadMailBadge />
+        </NavLink>
       </div>
       {isAdmin ? (
         <div>
