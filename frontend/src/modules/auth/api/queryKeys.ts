@@ -13,4 +13,6 @@ export const queryKeys = {
   mailPresets: ["mail-presets"] as const,
   mailOAuthProviders: ["mail-oauth-providers"] as const,
   notifications: ["notifications"] as const,
+  webhookEndpoints: ["webhook-endpoints"] as const,
+  webhookDeliveries: (endpointId: number) => ["webhook-deliveries", endpointId] as const,
 };

@@ -16,6 +16,7 @@ export const PAGES: readonly Page[] = [
   { title: "Users", href: "/settings/users", keywords: "people team members roles", adminOnly: true },
   { title: "Invitations", href: "/settings/invitations", keywords: "invite colleagues team", adminOnly: true },
   { title: "Mail accounts", href: "/settings/mail-accounts", keywords: "mailboxes imap smtp connect gmail outlook", adminOnly: true },
+  { title: "Webhooks", href: "/settings/webhooks", keywords: "integrations events endpoints signing", adminOnly: true },
   { title: "Company settings", href: "/settings/company", keywords: "name logo time zone currency", adminOnly: true },
   { title: "Billing", href: "/settings/billing", keywords: "plan subscription invoices payment stripe", adminOnly: true },
 ];

@@ -22,6 +22,7 @@ export function SideNav({ isAdmin, onNavigate }: { isAdmin: boolean; onNavigate?
             <NavLink href="/settings/invitations" onNavigate={onNavigate}>Invitations</NavLink>
             <NavLink href="/settings/mail-accounts" onNavigate={onNavigate}>Mail accounts</NavLink>
             <NavLink href="/settings/tokens" onNavigate={onNavigate}>API tokens</NavLink>
+            <NavLink href="/settings/webhooks" onNavigate={onNavigate}>Webhooks</NavLink>
             <NavLink href="/settings/company" onNavigate={onNavigate}>Company settings</NavLink>
             <NavLink href="/settings/billing" onNavigate={onNavigate}>Billing</NavLink>
           </div>
