@@ -10,7 +10,7 @@ from django_tenants.utils import schema_context
 
 from shared_apps.common.testing import TestTenant
 from tenant_apps.accounts.models import User
-from tenant_apps.accounts.tests.conftest import signed_in
+from tenant_apps.accounts.tests.conftest import acme_owner, signed_in  # noqa: F401 - acme_owner is a fixture
 from tenant_apps.webhooks import services
 from tenant_apps.webhooks.models import WebhookEndpoint
 from tenant_apps.webhooks.tests.receiver import Receiver, receiver_start, receiver_stop
