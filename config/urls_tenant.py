@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/mail/", include("tenant_apps.mail.urls")),
     path("api/webhooks/", include("tenant_apps.webhooks.urls")),
     path("api/", include("tenant_apps.portal.urls")),
+    path("api/", include("tenant_apps.audit.urls")),
     path("api/", include("shared_apps.signup.urls_tenant")),
     path("api/", include("shared_apps.billing.urls_tenant")),
     path("api/", include("tenants.urls_tenant")),

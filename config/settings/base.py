@@ -57,6 +57,7 @@ TENANT_APPS = [
     "tenant_apps.mail",
     "tenant_apps.portal",
     "tenant_apps.webhooks",
+    "tenant_apps.audit",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -213,6 +214,8 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "tenant_apps.accounts.models.Role",
         # The mail account status appears in several components; one stable name for the frontend to import.
         "MailAccountStatusEnum": "tenant_apps.mail.models.AccountStatus",
+        "AuditActionEnum": "tenant_apps.audit.models.AuditAction",
+        "ActionEnum": "tenant_apps.mail.actions.Action",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -42,6 +42,8 @@ from tenant_apps.accounts.links import (
 from tenant_apps.accounts.models import ApiToken, Invitation, Role, User
 from tenant_apps.accounts.selectors import available_timezones, require_admin
 from tenant_apps.accounts.tasks import send_invitation_email, send_password_reset_email
+from tenant_apps.audit.models import AuditAction
+from tenant_apps.audit.services import audit_record
 from tenant_apps.webhooks.events import EventType
 from tenant_apps.webhooks.services import event_emit as webhook_event_emit
 from tenants.models import Tenant
@@ -75,6 +77,7 @@ def session_login(*, request: HttpRequest, email: str, password: str) -> User:
     user = authenticate(request, email=email, password=password)
     if not isinstance(user, User):
         ratelimit.login_failure_record(schema_name=schema_name, email=email, ip=ip)
+        audit_record(request, AuditAction.SIGN_IN_FAILED, email=email)
         raise InvalidCredentials()
     tenant = getattr(request, "tenant", None)
     # Only after the password matched, so the answer tells nothing about an address to someone without it.
@@ -82,6 +85,7 @@ def session_login(*, request: HttpRequest, email: str, password: str) -> User:
         raise EmailUnverified()
     with transaction.atomic():
         login(request, user)  # a new session key: no session fixation
+        audit_record(user, AuditAction.SIGN_IN, user)
     ratelimit.login_success_record(schema_name=schema_name, email=email)
     return user
 
@@ -97,6 +101,7 @@ def session_logout_everywhere(*, request: HttpRequest, user: User) -> User:
         user.refresh_from_db(fields=["session_generation"])
         if _is_session_of(request, user):
             update_session_auth_hash(request, user)
+        audit_record(user, AuditAction.SIGN_OUT_EVERYWHERE, user)
     return user
 
 
@@ -136,6 +141,8 @@ def user_profile_update(
         if "password" in fields and _is_session_of(request, user):
             # The password is part of the session hash: this session is re-signed, all others end.
             update_session_auth_hash(request, user)
+        if "password" in fields:
+            audit_record(user, AuditAction.PASSWORD_CHANGE, user)
     return user
 
 
@@ -168,6 +175,7 @@ def password_reset_confirm(*, uid: str, token: str, new_password: str) -> User:
         user.set_password(new_password)
         user.session_generation += 1
         user.save(update_fields=["password", "session_generation"])
+        audit_record(user, AuditAction.PASSWORD_RESET, user)
     return user
 
 
@@ -200,6 +208,7 @@ def user_update(
         target = User.objects.select_for_update().get(pk=target.pk)
 
         role_changes = role is not None and role != target.role
+        role_before = target.role
         deactivates = is_active is False and target.is_active
         if (target.role == Role.OWNER or role == Role.OWNER) and not actor.is_owner:
             raise PermissionDenied("Only an owner can grant or revoke the owner role, or change an owner.")
@@ -233,7 +242,16 @@ def user_update(
             ApiToken.objects.filter(user=target, revoked_at__isnull=True).update(revoked_at=timezone.now())
         if fields:
             target.save(update_fields=fields)
+        _user_update_audit(actor=actor, target=target, fields=fields, role_before=role_before)
     return target
+
+
+def _user_update_audit(*, actor: User, target: User, fields: list[str], role_before: str) -> None:
+    if "role" in fields:
+        audit_record(actor, AuditAction.USER_ROLE_CHANGE, target, role_before=role_before, role_after=target.role)
+    if "is_active" in fields:
+        action = AuditAction.USER_REACTIVATE if target.is_active else AuditAction.USER_DEACTIVATE
+        audit_record(actor, action, target)
 
 
 def user_deactivate(*, actor: User, user_id: int) -> User:
@@ -284,6 +302,7 @@ def invitation_create(*, actor: User, email: str, role: str = Role.MEMBER) -> In
             event_type=EventType.USER_INVITED,
             data={"invitation_id": invitation.pk, "email": email, "role": role, "invited_by": actor.email},
         )
+        audit_record(actor, AuditAction.INVITATION_CREATE, invitation, role=role)
     return invitation
 
 
@@ -303,6 +322,7 @@ def invitation_revoke(*, actor: User, invitation_id: int) -> Invitation:
         if invitation.revoked_at is None:
             invitation.revoked_at = timezone.now()
             invitation.save(update_fields=["revoked_at"])
+            audit_record(actor, AuditAction.INVITATION_REVOKE, invitation)
     return invitation
 
 
@@ -341,6 +361,7 @@ def invitation_accept(*, request: HttpRequest, token: str, full_name: str, passw
             data={"user_id": user.pk, "email": user.email, "role": user.role, "invitation_id": invitation.pk},
         )
         login(request, user, backend=LOGIN_BACKEND)
+        audit_record(user, AuditAction.INVITATION_ACCEPT, invitation, role=invitation.role)
     return user
 
 
@@ -354,6 +375,7 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
         api_token = ApiToken.objects.create(
             user=user, name=name.strip(), prefix=secret[:12], key_hash=token_hash(secret)
         )
+        audit_record(user, AuditAction.API_TOKEN_CREATE, api_token)
     return api_token, secret
 
 
@@ -369,6 +391,7 @@ def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
         if api_token.revoked_at is None:
             api_token.revoked_at = timezone.now()
             api_token.save(update_fields=["revoked_at"])
+            audit_record(user, AuditAction.API_TOKEN_REVOKE, api_token)
     return api_token
 
 
@@ -405,6 +428,7 @@ def tenant_settings_update(
         if fields:
             tenant.save(update_fields=fields)
             transaction.on_commit(partial(tenant_hosts_forget, tenant))
+            audit_record(actor, AuditAction.SETTINGS_CHANGE, tenant, changed=fields)
     return tenant
 
 
@@ -442,6 +466,7 @@ def tenant_logo_replace(*, actor: User, tenant_id: int, content: bytes) -> Tenan
             tenant.logo_path = f"tenants/{tenant_id}/{filename}"
             tenant.save(update_fields=["logo_path"])
             transaction.on_commit(partial(tenant_hosts_forget, tenant))
+            audit_record(actor, AuditAction.LOGO_CHANGE, tenant, change="replaced")
             if old_path:
                 transaction.on_commit(partial(_file_remove, Path(settings.MEDIA_ROOT) / old_path))
     except BaseException:
@@ -458,6 +483,7 @@ def tenant_logo_delete(*, actor: User, tenant_id: int) -> Tenant:
         if old_path:
             tenant.logo_path = ""
             tenant.save(update_fields=["logo_path"])
+            audit_record(actor, AuditAction.LOGO_CHANGE, tenant, change="removed")
             transaction.on_commit(partial(tenant_hosts_forget, tenant))
             transaction.on_commit(partial(_file_remove, Path(settings.MEDIA_ROOT) / old_path))
     return tenant

@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from shared_apps.billing.selectors import plan_limit_ensure
 from tenant_apps.accounts.models import User
+from tenant_apps.audit.models import AuditAction
+from tenant_apps.audit.services import audit_record
 from tenant_apps.mail.crypto import secret_encrypt
 from tenant_apps.mail.imap.connection import MailServerError, ServerSettings, imap_close, imap_connect
 from tenant_apps.mail.imap.folder_session import folder_for_write
@@ -134,6 +136,7 @@ def mail_account_create(*, actor: User, data: AccountInput, check: bool = True) 
             password_encrypted=secret_encrypt(data.password),
             status=AccountStatus.OK,
         )
+        audit_record(actor, AuditAction.MAIL_ACCOUNT_CREATE, account, provider=data.provider)
         transaction.on_commit(partial(_sync_enqueue, account.pk))
     return account
 
@@ -179,6 +182,7 @@ def mail_account_delete(*, actor: User, account: MailAccount) -> None:
     if not _can_manage(actor, account):
         raise PermissionDenied("Only the account's owner and admins can delete it.")
     with transaction.atomic():
+        audit_record(actor, AuditAction.MAIL_ACCOUNT_DELETE, account)
         account.delete()
         # Its raw messages and attachments go too, unless another message of the tenant refers to the same bytes.
         transaction.on_commit(_blobs_collect_enqueue)
@@ -199,6 +203,7 @@ def mail_account_share(*, actor: User, account: MailAccount, user_ids: list[int]
         raise ValidationError({"user_ids": ["Every id must be an active user of this company."]})
     with transaction.atomic():
         account.shared_with.set(users)
+        audit_record(actor, AuditAction.MAIL_ACCOUNT_SHARE, account, shared_with=sorted(user.pk for user in users))
     return account
 
 
