@@ -15,4 +15,5 @@ export const queryKeys = {
   notifications: ["notifications"] as const,
   webhookEndpoints: ["webhook-endpoints"] as const,
   webhookDeliveries: (endpointId: number) => ["webhook-deliveries", endpointId] as const,
+  auditEvents: (query: object) => ["audit-events", query] as const,
 };

@@ -19,6 +19,7 @@ export const PAGES: readonly Page[] = [
   { title: "Webhooks", href: "/settings/webhooks", keywords: "integrations events endpoints signing", adminOnly: true },
   { title: "Company settings", href: "/settings/company", keywords: "name logo time zone currency", adminOnly: true },
   { title: "Billing", href: "/settings/billing", keywords: "plan subscription invoices payment stripe", adminOnly: true },
+  { title: "Audit log", href: "/settings/audit-log", keywords: "audit security history sign-in events activity", adminOnly: true },
 ];
 
 function words(text: string): string[] {

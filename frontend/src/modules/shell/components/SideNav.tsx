@@ -25,6 +25,7 @@ export function SideNav({ isAdmin, onNavigate }: { isAdmin: boolean; onNavigate?
             <NavLink href="/settings/webhooks" onNavigate={onNavigate}>Webhooks</NavLink>
             <NavLink href="/settings/company" onNavigate={onNavigate}>Company settings</NavLink>
             <NavLink href="/settings/billing" onNavigate={onNavigate}>Billing</NavLink>
+            <NavLink href="/settings/audit-log" onNavigate={onNavigate}>Audit log</NavLink>
           </div>
         </div>
       ) : null}
