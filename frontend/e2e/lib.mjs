@@ -76,9 +76,24 @@ export async function steps(page, list) {
   }
 }
 
+/**
+ * Waits until React has hydrated the page that is loaded now (the app marks <html data-hydrated>). Text typed into a
+ * server-rendered field before that is not in React's state, so a form would submit it empty. After a full page
+ * load only: call it once the new URL is reached.
+ */
+export async function hydrated(page) {
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached", timeout: 20_000 });
+}
+
+/** Opens a URL and waits for React to hydrate it. */
+export async function open(page, url) {
+  await page.goto(url);
+  await hydrated(page);
+}
+
 /** Signs in through the login form of a company's host and waits for `next` to open. */
 export async function signIn(page, origin, { email, password, next = "/" }) {
-  await page.goto(`${origin}/login?next=${encodeURIComponent(next)}`);
+  await open(page, `${origin}/login?next=${encodeURIComponent(next)}`);
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();

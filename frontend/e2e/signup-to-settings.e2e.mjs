@@ -5,7 +5,7 @@
 // Prints one JSON line at the end for the Python test to check the database against.
 import assert from "node:assert/strict";
 
-import { browserLaunch, consoleErrorsOf, env, linkFromMail, screenshot, steps } from "./lib.mjs";
+import { browserLaunch, consoleErrorsOf, env, hydrated, linkFromMail, open, screenshot, steps } from "./lib.mjs";
 
 const origin = env("BASE_URL"); // http://localhost:PORT (the public site)
 const port = new URL(origin).port;
@@ -41,7 +41,7 @@ try {
       await screenshot(page, "02-pricing");
     }],
     ["signup form suggests the address and checks it live", async () => {
-      await page.goto(`${origin}/signup`);
+      await open(page, `${origin}/signup`);
       await page.getByLabel("Company name").fill(companyName);
       assert.equal(await page.getByLabel("Your company's address").inputValue(), subdomain);
       await page.getByTestId("subdomain-available").waitFor();
@@ -163,6 +163,7 @@ try {
       await page.getByRole("button", { name: "Account menu" }).click();
       await page.getByRole("menuitem", { name: "Sign out", exact: true }).click();
       await page.waitForURL(`${companyOrigin}/login?signed_out=1`);
+      await hydrated(page);
       await page.getByText("You are signed out.").waitFor();
       await page.getByLabel("Email").fill(ownerEmail);
       await page.getByLabel("Password").fill("not-the-password");
@@ -179,6 +180,7 @@ try {
       const visitor = await fresh.newPage();
       await visitor.goto(`${companyOrigin}/settings/users`);
       await visitor.waitForURL(`${companyOrigin}/login?next=%2Fsettings%2Fusers`);
+      await hydrated(visitor);
       // The sign-in page shows the company's logo and name, read without a session.
       await visitor.getByText(`${newName} on Atrium`).waitFor();
       await visitor.waitForFunction(() => {
@@ -197,7 +199,7 @@ try {
       assert.ok(link.startsWith(`${companyOrigin}/invite/accept?token=`), link);
       const fresh = await browser.newContext({ reducedMotion: "reduce" });
       const colleaguePage = await fresh.newPage();
-      await colleaguePage.goto(link);
+      await open(colleaguePage, link);
       await colleaguePage.getByLabel("Your name").fill("Chris Redfield");
       await colleaguePage.getByLabel("Choose a password").fill("colleague-Password-42");
       await screenshot(colleaguePage, "15-invite-accept");
@@ -210,17 +212,20 @@ try {
     ["the owner resets a forgotten password with the emailed link", async () => {
       const fresh = await browser.newContext({ reducedMotion: "reduce" });
       const visitor = await fresh.newPage();
-      await visitor.goto(`${companyOrigin}/login`);
+      await open(visitor, `${companyOrigin}/login`);
       await visitor.getByRole("link", { name: "Forgot your password?" }).click();
+      await visitor.waitForURL((url) => url.pathname.replace(/\/$/, "") === "/password-reset");
+      await hydrated(visitor);
       await visitor.getByLabel("Email").fill(ownerEmail);
       await visitor.getByRole("button", { name: "Send reset link" }).click();
       await visitor.getByText("Check your inbox").waitFor();
       const link = await linkFromMail(/http:\/\/[^\s]+\/password-reset\/confirm\?uid=[^\s&]+&token=[^\s]+/, { to: ownerEmail });
-      await visitor.goto(link);
+      await open(visitor, link);
       await visitor.getByLabel("New password").fill(newPassword);
       await screenshot(visitor, "16-password-reset");
       await visitor.getByRole("button", { name: "Set new password" }).click();
       await visitor.waitForURL(`${companyOrigin}/login?password_reset=1`);
+      await hydrated(visitor);
       await visitor.getByText("Your password is changed.").waitFor();
       await visitor.getByLabel("Email").fill(ownerEmail);
       await visitor.getByLabel("Password").fill(newPassword);
