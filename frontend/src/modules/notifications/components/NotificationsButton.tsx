@@ -1,10 +1,11 @@
 "use client";
 
 import Link from "next/link";
-import { useEffect, useId, useRef, useState } from "react";
+import { useId } from "react";
 
 import { ErrorState } from "@/modules/ui/components/ErrorState";
 import { Spinner } from "@/modules/ui/components/Spinner";
+import { usePopover } from "@/modules/ui/hooks/usePopover";
 import { cx } from "@/modules/ui/utils/cx";
 
 import { useNotifications, useNotificationsSeen } from "../hooks/useNotifications";
@@ -16,23 +17,9 @@ const TIME = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle
 export function NotificationsButton() {
   const notifications = useNotifications();
   const seen = useNotificationsSeen();
-  const [open, setOpen] = useState(false);
+  const { open, setOpen, container } = usePopover();
   const panelId = useId();
-  const container = useRef<HTMLDivElement>(null);
   const unread = badgeCount(notifications.data?.unread_count);
-
-  useEffect(() => {
-    if (!open) return;
-    const close = (event: MouseEvent | KeyboardEvent) => {
-      if (event instanceof KeyboardEvent ? event.key === "Escape" : !container.current?.contains(event.target as Node)) setOpen(false);
-    };
-    document.addEventListener("mousedown", close);
-    document.addEventListener("keydown", close);
-    return () => {
-      document.removeEventListener("mousedown", close);
-      document.removeEventListener("keydown", close);
-    };
-  }, [open]);
 
   const toggle = () => {
     if (!open && notifications.data?.unread_count) seen.mutate();

@@ -1,32 +1,19 @@
 "use client";
 
 import Link from "next/link";
-import { useEffect, useId, useRef, useState } from "react";
+import { useId } from "react";
 
 import type { Me } from "@/api/schemas";
 import { errorMessage } from "@/api/errors";
+import { usePopover } from "@/modules/ui/hooks/usePopover";
 
 import { useLogout } from "../../auth/hooks/useAuthActions";
 
 export function UserMenu({ me }: { me: Me }) {
-  const [open, setOpen] = useState(false);
+  const { open, setOpen, container } = usePopover();
   const menuId = useId();
-  const container = useRef<HTMLDivElement>(null);
   const logout = useLogout();
   const label = me.full_name || me.email;
-
-  useEffect(() => {
-    if (!open) return;
-    const close = (event: MouseEvent | KeyboardEvent) => {
-      if (event instanceof KeyboardEvent ? event.key === "Escape" : !container.current?.contains(event.target as Node)) setOpen(false);
-    };
-    document.addEventListener("mousedown", close);
-    document.addEventListener("keydown", close);
-    return () => {
-      document.removeEventListener("mousedown", close);
-      document.removeEventListener("keydown", close);
-    };
-  }, [open]);
 
   return (
     <div className="relative" ref={container}>
