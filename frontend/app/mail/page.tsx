@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { Suspense } from "react";
 
 import { MailPage } from "@/modules/mail/components/MailPage";
 import { AppShell } from "@/modules/shell/components/AppShell";
@@ -8,7 +9,10 @@ export const metadata: Metadata = { title: "Mail" };
 export default function Page() {
   return (
     <AppShell fullWidth>
-      <MailPage />
+      {/* The page reads its query string (a link to an account or message): rendered in the browser only. */}
+      <Suspense>
+        <MailPage />
+      </Suspense>
     </AppShell>
   );
 }

@@ -1,5 +1,6 @@
 "use client";
 
+import { useSearchParams } from "next/navigation";
 import { useEffect, useMemo, useReducer, useRef, useState } from "react";
 
 import { errorMessage } from "@/api/errors";
@@ -23,6 +24,7 @@ import { useSyncFinishedRefresh } from "../hooks/useSyncFinishedRefresh";
 import { composeFrom, NEW_MESSAGE, type ComposeFields } from "../utils/compose";
 import { folderLabel, isSyncing, mailDateLong } from "../utils/format";
 import { listCursorReduce, type Command } from "../utils/keyboard";
+import { mailLinkParse } from "../utils/mailLink";
 import { EMPTY_SEARCH, isSearching, type MessageSearch } from "../utils/messageQuery";
 import { BulkBar } from "./BulkBar";
 import { Composer } from "./Composer";
@@ -64,6 +66,14 @@ export function MailPage() {
   const action = useMailAction(account?.id ?? null);
   const undoSend = useMailSendUndo();
   const archiveFolder = folders.data?.find((folder) => folder.role === "archive");
+  const searchParams = useSearchParams();
+
+  // A link from search, a notification or the dashboard names an account and perhaps a message: show them.
+  useEffect(() => {
+    const link = mailLinkParse(new URLSearchParams(searchParams.toString()));
+    if (link.accountId !== null) setAccountId(link.accountId);
+    if (link.messageId !== null) dispatch({ type: "select", id: link.messageId, open: true });
+  }, [searchParams]);
 
   useEffect(() => {
     if (!toast) return;
