@@ -14,7 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.authentication import CSRFCheck
-from rest_framework.exceptions import NotAuthenticated, NotFound
+from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
@@ -26,8 +26,8 @@ from rest_framework.views import APIView
 from shared_apps.common.ratelimit import RateLimitExceeded
 from tenant_apps.accounts import selectors, services
 from tenant_apps.accounts.exceptions import CsrfFailed, LogoTooLarge, RateLimited
-from tenant_apps.accounts.models import User
 from tenant_apps.accounts.permissions import IsTenantAdmin
+from tenant_apps.accounts.permissions import request_actor as _actor
 from tenant_apps.accounts.serializers import (
     ApiTokenCreatedSerializer,
     ApiTokenCreateSerializer,
@@ -54,13 +54,6 @@ from tenants.models import Tenant
 # Room for the multipart envelope around the logo itself.
 MULTIPART_OVERHEAD_BYTES = 16 * 1024
 LOGO_MEDIA_TYPES = ("image/png", "image/jpeg", "image/webp")
-
-
-def _actor(request: Request) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise NotAuthenticated()
-    return user
 
 
 def _django_request(request: Request) -> HttpRequest:

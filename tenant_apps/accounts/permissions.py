@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
 from tenant_apps.accounts.models import User
+
+
+def request_actor(request: Request) -> User:
+    """The signed-in person making the request; 401 for anyone else."""
+    user = request.user
+    if not isinstance(user, User):
+        raise NotAuthenticated()
+    return user
 
 
 class IsTenantAdmin(BasePermission):

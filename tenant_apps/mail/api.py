@@ -9,14 +9,14 @@ from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import NotAuthenticated, NotFound
+from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tenant_apps.accounts.models import User
+from tenant_apps.accounts.permissions import request_actor as _actor
 from tenant_apps.mail import selectors, services
 from tenant_apps.mail.exceptions import CredentialsRefusedError, MailServerUnavailable
 from tenant_apps.mail.imap.connection import MailServerError
@@ -59,13 +59,6 @@ class ThreadCursorPagination(CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
-
-
-def _actor(request: Request) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise NotAuthenticated()
-    return user
 
 
 def _account(request: Request, account_id: int) -> MailAccount:

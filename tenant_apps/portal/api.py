@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.exceptions import NotAuthenticated, NotFound
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tenant_apps.accounts.models import User
+from tenant_apps.accounts.permissions import request_actor as _actor
 from tenant_apps.accounts.selectors import tenant_brand_get
 from tenant_apps.portal.dashboard import dashboard_get
 from tenant_apps.portal.notifications import notification_list
@@ -22,13 +22,6 @@ from tenant_apps.portal.serializers import (
     SearchResultsSerializer,
 )
 from tenant_apps.portal.services import notifications_mark_seen
-
-
-def _actor(request: Request) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise NotAuthenticated()
-    return user
 
 
 def _tenant_id(request: Request) -> int:

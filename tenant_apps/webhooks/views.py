@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.exceptions import NotAuthenticated, NotFound
+from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -13,8 +13,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shared_apps.common.pagination import IdCursorPagination
-from tenant_apps.accounts.models import User
 from tenant_apps.accounts.permissions import IsTenantAdmin
+from tenant_apps.accounts.permissions import request_actor as _actor
 from tenant_apps.mail.api import MAX_OBJECT_ID
 from tenant_apps.webhooks import selectors, services
 from tenant_apps.webhooks.events import SUBSCRIBABLE_EVENTS
@@ -30,12 +30,6 @@ from tenant_apps.webhooks.serializers import (
 
 ADMIN = [IsAuthenticated, IsTenantAdmin]
 TAGS = ["webhooks"]
-
-
-def _actor(request: Request) -> User:
-    if not isinstance(request.user, User):
-        raise NotAuthenticated()
-    return request.user
 
 
 def _endpoint(request: Request, endpoint_id: int) -> WebhookEndpoint:
