@@ -44,7 +44,7 @@ class AccountDraftsView(GenericAPIView[MailDraft]):
     serializer_class = MailDraftSerializer
     pagination_class = DraftCursorPagination
 
-    @extend_schema(summary="My drafts in this account, last changed first")
+    @extend_schema(responses=MailDraftSerializer(many=True), summary="My drafts in this account, last changed first")
     def get(self, request: Request, account_id: int) -> Response:
         account = _account(request, account_id)
         page = self.paginate_queryset(outbox_selectors.draft_list(actor=_actor(request), account=account))

@@ -104,7 +104,10 @@ class AccountOutboxView(GenericAPIView[MailOutgoing]):
     serializer_class = MailOutgoingSerializer
     pagination_class = OutboxCursorPagination
 
-    @extend_schema(summary="The account's outbox with each message's status, newest first")
+    @extend_schema(
+        responses=MailOutgoingSerializer(many=True),
+        summary="The account's outbox with each message's status, newest first",
+    )
     def get(self, request: Request, account_id: int) -> Response:
         account = _account(request, account_id)
         page = self.paginate_queryset(outbox_selectors.outbox_list(actor=_actor(request), account=account))
