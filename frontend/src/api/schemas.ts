@@ -37,6 +37,7 @@ export type MailAccountAdmin = Tenant["MailAccountAdmin"];
 export type MailPreset = Tenant["MailPreset"];
 export type MailOutgoing = Tenant["MailOutgoing"];
 export type MailUpload = Tenant["MailUpload"];
+export type MailDraft = Tenant["MailDraft"];
 export type OutboxCreate = Tenant["OutboxCreateRequest"];
 export type MailActionJob = Tenant["MailActionJob"];
 export type MailAction = Tenant["ActionEnum"];

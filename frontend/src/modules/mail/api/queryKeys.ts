@@ -10,4 +10,5 @@ export const mailKeys = {
   messageLists: (accountId: number) => ["mail", "messages", accountId] as const,
   message: (messageId: number, remoteImages: boolean) => ["mail", "message", messageId, remoteImages] as const,
   thread: (accountId: number, threadId: number) => ["mail", "thread", accountId, threadId] as const,
+  drafts: (accountId: number) => ["mail", "drafts", accountId] as const,
 };

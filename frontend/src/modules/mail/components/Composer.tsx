@@ -67,7 +67,7 @@ export function Composer({
   const attachmentIds = attachments.flatMap((attachment) => (attachment.upload ? [attachment.upload.id] : []));
   const request = outboxRequest(fields, attachmentIds);
   const changed = fields !== initial || attachmentIds.length !== initial.uploads.length;
-  const draft = useDraftAutosave(accountId, request, changed);
+  const draft = useDraftAutosave(accountId, request, changed, initial.draftId);
   const uploading = attachments.some((attachment) => !attachment.upload && !attachment.error);
   const set = <K extends keyof ComposeFields>(key: K, value: ComposeFields[K]) => setFields((current) => ({ ...current, [key]: value }));
 
@@ -93,7 +93,8 @@ export function Composer({
     send.mutate(request, {
       onSuccess: (outgoing) => {
         void draft.remove();
-        onQueued(outgoing, { ...fields, uploads: attachments.flatMap((attachment) => (attachment.upload ? [attachment.upload] : [])) });
+        // Sent: the draft is gone, so a message brought back by Undo starts a new one.
+        onQueued(outgoing, { ...fields, draftId: null, uploads: attachments.flatMap((attachment) => (attachment.upload ? [attachment.upload] : [])) });
       },
     });
   };

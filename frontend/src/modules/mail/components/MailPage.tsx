@@ -4,7 +4,7 @@ import { useSearchParams } from "next/navigation";
 import { useEffect, useMemo, useReducer, useRef, useState } from "react";
 
 import { errorMessage } from "@/api/errors";
-import type { MailAction, MailFolder, MailOutgoing } from "@/api/schemas";
+import type { MailAction, MailDraft, MailFolder, MailOutgoing } from "@/api/schemas";
 import { Button } from "@/modules/ui/components/Button";
 import { Toast } from "@/modules/ui/components/Toast";
 import { EmptyState } from "@/modules/ui/components/EmptyState";
@@ -21,7 +21,7 @@ import { useMailAction } from "../hooks/useMailAction";
 import { useMailSendUndo } from "../hooks/useMailSend";
 import { useMailShortcuts } from "../hooks/useMailShortcuts";
 import { useSyncFinishedRefresh } from "../hooks/useSyncFinishedRefresh";
-import { composeFrom, NEW_MESSAGE, type ComposeFields } from "../utils/compose";
+import { composeFrom, composeFromDraft, NEW_MESSAGE, type ComposeFields } from "../utils/compose";
 import { folderLabel, isSyncing, mailDateLong } from "../utils/format";
 import { listCursorReduce, type Command } from "../utils/keyboard";
 import { mailLinkParse } from "../utils/mailLink";
@@ -29,6 +29,7 @@ import { EMPTY_SEARCH, isSearching, type MessageSearch } from "../utils/messageQ
 import { BulkBar } from "./BulkBar";
 import { Composer } from "./Composer";
 import { ConnectMailbox } from "./ConnectMailbox";
+import { DraftList } from "./DraftList";
 import { MailSidebar } from "./MailSidebar";
 import { MessageList } from "./MessageList";
 import { ReadingPane } from "./ReadingPane";
@@ -63,6 +64,8 @@ export function MailPage() {
   const [composer, setComposer] = useState<ComposeFields | null>(null);
   const [toast, setToast] = useState<Notice | null>(null);
   const [checked, setChecked] = useState<ReadonlySet<number>>(new Set());
+  // The list column shows the folder's messages, or my saved drafts.
+  const [view, setView] = useState<"messages" | "drafts">("messages");
   const action = useMailAction(account?.id ?? null);
   const undoSend = useMailSendUndo();
   const archiveFolder = folders.data?.find((folder) => folder.role === "archive");
@@ -139,9 +142,16 @@ export function MailPage() {
   }, [opened, flags]);
 
   const selectFolder = (folder: MailFolder) => {
+    setView("messages");
     setSearch({ ...EMPTY_SEARCH, folderId: folder.id });
     dispatch({ type: "close", ids });
   };
+  const showDrafts = () => {
+    setView("drafts");
+    dispatch({ type: "close", ids });
+  };
+  const openDraft = (draft: MailDraft) => setComposer(composeFromDraft(draft));
+
 
   const onCommand = (command: Command): boolean => {
     // While writing, the keys belong to the composer.
@@ -151,6 +161,7 @@ export function MailPage() {
       case "previous":
       case "open":
       case "close":
+        if (view === "drafts") return false;
         dispatch({ type: command, ids });
         return true;
       case "search":
@@ -222,9 +233,11 @@ export function MailPage() {
           onFoldersRetry={() => void folders.refetch()}
           activeFolderId={searching ? null : (effectiveSearch.folderId ?? null)}
           onFolder={selectFolder}
+          draftsActive={view === "drafts"}
+          onDrafts={showDrafts}
         />
       </aside>
-      <section aria-label={searching ? "Search results" : (activeFolder ? folderLabel(activeFolder) : "Messages")} className={cx("min-h-0 w-full shrink-0 flex-col border-r border-slate-200 md:flex md:w-96 xl:w-[28rem]", reading ? "hidden" : "flex")}>
+      <section aria-label={view === "drafts" ? "Saved drafts" : searching ? "Search results" : (activeFolder ? folderLabel(activeFolder) : "Messages")} className={cx("min-h-0 w-full shrink-0 flex-col border-r border-slate-200 md:flex md:w-96 xl:w-[28rem]", reading ? "hidden" : "flex")}>
         <div className="space-y-3 border-b border-slate-200 px-4 pt-3 lg:hidden">
           <SyncProgress account={account} />
           <Button size="sm" onClick={() => setComposer(NEW_MESSAGE)}>
@@ -233,10 +246,12 @@ export function MailPage() {
           <label htmlFor="mail-folder-select" className="sr-only">
             Folder
           </label>
-          <Select id="mail-folder-select" className="mb-3" value={effectiveSearch.folderId ?? ""} onChange={(event) => {
+          <Select id="mail-folder-select" className="mb-3" value={view === "drafts" ? "drafts" : (effectiveSearch.folderId ?? "")} onChange={(event) => {
+            if (event.target.value === "drafts") return showDrafts();
             const folder = folders.data?.find((entry) => entry.id === Number(event.target.value));
             if (folder) selectFolder(folder);
           }}>
+            <option value="drafts">Saved drafts</option>
             {(folders.data ?? []).map((folder) => (
               <option key={folder.id} value={folder.id}>
                 {folderLabel(folder)}
@@ -245,35 +260,43 @@ export function MailPage() {
             ))}
           </Select>
         </div>
-        {checked.size > 0 ? (
-          <BulkBar count={checked.size} canArchive={Boolean(archiveFolder)} busy={action.isPending} onAction={(kind) => act(kind, [...checked])} onClear={() => setChecked(new Set())} />
-        ) : null}
-        <SearchBar key={account.id} search={effectiveSearch} folders={folders.data ?? []} onSearch={(next) => { setSearch(next); dispatch({ type: "close", ids }); }} inputRef={searchInput} />
-        <div className="min-h-0 flex-1 overflow-y-auto">
-          <MessageList
-            messages={list}
-            isPending={messages.isPending && (messages.fetchStatus !== "idle" || folders.isPending)}
-            error={messages.error}
-            onRetry={() => void messages.refetch()}
-            emptyTitle={searching ? "No messages match" : syncing ? "Your mail is on its way" : "Nothing here"}
-            emptyText={searching ? "Try fewer words or filters." : syncing ? "Messages appear as the sync brings them in." : "This folder has no messages."}
-            selectedId={cursor.selectedId}
-            openId={cursor.openId}
-            onOpen={(id) => dispatch({ type: "select", id, open: true })}
-            checkedIds={checked}
-            onCheck={(id, on) =>
-              setChecked((current) => {
-                const next = new Set(current);
-                if (on) next.add(id);
-                else next.delete(id);
-                return next;
-              })
-            }
-            hasNextPage={messages.hasNextPage}
-            isFetchingNextPage={messages.isFetchingNextPage}
-            fetchNextPage={() => void messages.fetchNextPage()}
-          />
-        </div>
+        {view === "drafts" ? (
+          <div className="min-h-0 flex-1 overflow-y-auto">
+            <DraftList accountId={account.id} openDraftId={composer?.draftId ?? null} onOpen={openDraft} />
+          </div>
+        ) : (
+          <>
+            {checked.size > 0 ? (
+              <BulkBar count={checked.size} canArchive={Boolean(archiveFolder)} busy={action.isPending} onAction={(kind) => act(kind, [...checked])} onClear={() => setChecked(new Set())} />
+            ) : null}
+            <SearchBar key={account.id} search={effectiveSearch} folders={folders.data ?? []} onSearch={(next) => { setSearch(next); dispatch({ type: "close", ids }); }} inputRef={searchInput} />
+            <div className="min-h-0 flex-1 overflow-y-auto">
+              <MessageList
+                messages={list}
+                isPending={messages.isPending && (messages.fetchStatus !== "idle" || folders.isPending)}
+                error={messages.error}
+                onRetry={() => void messages.refetch()}
+                emptyTitle={searching ? "No messages match" : syncing ? "Your mail is on its way" : "Nothing here"}
+                emptyText={searching ? "Try fewer words or filters." : syncing ? "Messages appear as the sync brings them in." : "This folder has no messages."}
+                selectedId={cursor.selectedId}
+                openId={cursor.openId}
+                onOpen={(id) => dispatch({ type: "select", id, open: true })}
+                checkedIds={checked}
+                onCheck={(id, on) =>
+                  setChecked((current) => {
+                    const next = new Set(current);
+                    if (on) next.add(id);
+                    else next.delete(id);
+                    return next;
+                  })
+                }
+                hasNextPage={messages.hasNextPage}
+                isFetchingNextPage={messages.isFetchingNextPage}
+                fetchNextPage={() => void messages.fetchNextPage()}
+              />
+            </div>
+          </>
+        )}
       </section>
       <section aria-label="Reading pane" className={cx("min-h-0 min-w-0 flex-1 flex-col md:flex", reading ? "flex" : "hidden")}>
         {reading ? (
@@ -311,7 +334,7 @@ export function MailPage() {
           </div>
         )}
       </section>
-      {composer ? <Composer key={`${composer.mode}-${composer.sourceMessageId ?? "new"}`} accountId={account.id} initial={composer} onClose={() => setComposer(null)} onQueued={onQueued} /> : null}
+      {composer ? <Composer key={`${composer.mode}-${composer.sourceMessageId ?? "new"}-${composer.draftId ?? "unsaved"}`} accountId={account.id} initial={composer} onClose={() => setComposer(null)} onQueued={onQueued} /> : null}
       {toast ? (
         <Toast
           onDismiss={() => setToast(null)}

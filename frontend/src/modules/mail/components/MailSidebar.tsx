@@ -2,6 +2,8 @@ import type { MailAccount, MailFolder } from "@/api/schemas";
 import { Badge } from "@/modules/ui/components/Badge";
 import { Select } from "@/modules/ui/components/Select";
 
+import { cx } from "@/modules/ui/utils/cx";
+
 import { FolderNav } from "./FolderNav";
 import { SyncProgress } from "./SyncProgress";
 
@@ -16,6 +18,8 @@ export function MailSidebar({
   onFoldersRetry,
   activeFolderId,
   onFolder,
+  draftsActive,
+  onDrafts,
 }: {
   accounts: MailAccount[];
   account: MailAccount;
@@ -26,6 +30,8 @@ export function MailSidebar({
   onFoldersRetry: () => void;
   activeFolderId: number | null;
   onFolder: (folder: MailFolder) => void;
+  draftsActive: boolean;
+  onDrafts: () => void;
 }) {
   return (
     <div className="flex min-h-0 flex-1 flex-col gap-4 overflow-y-auto px-3 py-4">
@@ -55,7 +61,19 @@ export function MailSidebar({
       <div className="px-3">
         <SyncProgress account={account} />
       </div>
-      <FolderNav folders={folders} isPending={foldersPending} error={foldersError} onRetry={onFoldersRetry} activeId={activeFolderId} onSelect={onFolder} />
+      <button
+        type="button"
+        onClick={onDrafts}
+        aria-current={draftsActive ? "true" : undefined}
+        data-testid="drafts-entry"
+        className={cx(
+          "flex w-full items-center rounded-lg px-3 py-1.5 text-left text-sm transition-colors focus-visible:outline-2 focus-visible:outline-indigo-600",
+          draftsActive ? "bg-indigo-50 font-semibold text-indigo-700" : "text-slate-700 hover:bg-slate-100",
+        )}
+      >
+        Saved drafts
+      </button>
+      <FolderNav folders={folders} isPending={foldersPending} error={foldersError} onRetry={onFoldersRetry} activeId={draftsActive ? null : activeFolderId} onSelect={onFolder} />
     </div>
   );
 }

@@ -1,9 +1,12 @@
 "use client";
 
+import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 
 import { call, tenantApi } from "@/api/client";
 import type { OutboxCreate } from "@/api/schemas";
+
+import { mailKeys } from "../api/queryKeys";
 
 /** Changes this close together are one save; the server folds quick saves into one APPEND as well. */
 export const AUTOSAVE_DELAY_MS = 1_500;
@@ -17,12 +20,15 @@ function draftBody(request: OutboxCreate) {
 }
 
 /**
- * Saves the composer's content as a draft (created on the first change, then updated), debounced. `remove`
- * discards it (after sending, or when the user discards the message).
+ * Saves the composer's content as a draft (created on the first change, then updated), debounced; a draft
+ * reopened from the list (`savedDraftId`) is updated in place. `remove` discards it (after sending, or when the
+ * user discards the message).
  */
-export function useDraftAutosave(accountId: number, request: OutboxCreate, changed: boolean) {
+export function useDraftAutosave(accountId: number, request: OutboxCreate, changed: boolean, savedDraftId: number | null = null) {
+  const queryClient = useQueryClient();
   const [state, setState] = useState<DraftState>("idle");
-  const draftId = useRef<number | null>(null);
+  const draftId = useRef<number | null>(savedDraftId);
+  const listRefresh = () => void queryClient.invalidateQueries({ queryKey: mailKeys.drafts(accountId) });
   const saving = useRef<Promise<unknown>>(Promise.resolve());
   const serialized = JSON.stringify(draftBody(request));
 
@@ -40,6 +46,7 @@ export function useDraftAutosave(accountId: number, request: OutboxCreate, chang
             await call(tenantApi.PUT("/api/mail/drafts/{draft_id}", { params: { path: { draft_id: draftId.current } }, body }));
           }
           setState("saved");
+          listRefresh();
         })
         .catch(() => setState("error"));
     }, AUTOSAVE_DELAY_MS);
@@ -52,6 +59,7 @@ export function useDraftAutosave(accountId: number, request: OutboxCreate, chang
     const id = draftId.current;
     draftId.current = null;
     await call(tenantApi.DELETE("/api/mail/drafts/{draft_id}", { params: { path: { draft_id: id } } })).catch(() => undefined);
+    listRefresh();
   };
 
   return { state, remove };

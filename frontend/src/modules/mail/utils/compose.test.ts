@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 
-import type { MailMessageDetail } from "@/api/schemas";
+import type { MailDraft, MailMessageDetail } from "@/api/schemas";
 
-import { composeFrom, NEW_MESSAGE, outboxRequest, recipientsSplit } from "./compose";
+import { composeFrom, composeFromDraft, draftSummary, NEW_MESSAGE, outboxRequest, recipientsSplit } from "./compose";
 
 const message = {
   id: 7,
@@ -53,5 +53,51 @@ describe("outboxRequest", () => {
     expect(request.send_at).toBe(new Date(2026, 4, 1, 9, 30).toISOString());
     expect(outboxRequest(NEW_MESSAGE, []).send_at).toBeNull();
     expect(outboxRequest(NEW_MESSAGE, []).quote).toBe(false);
+  });
+});
+
+const draft = {
+  id: 12,
+  account: 2,
+  mode: "reply",
+  source_message: 7,
+  to: [{ name: "Carl Client", address: "carl@client.example" }],
+  cc: [{ name: "", address: "dana@legal.example" }],
+  bcc: [],
+  subject: "Re: Lunch on Friday?",
+  text_body: "Friday works.\n\nSee you",
+  html_body: "",
+  attachments: [{ id: 3, filename: "agenda.txt", content_type: "text/plain", size: 20, created_at: "2026-03-01T09:00:00Z" }],
+} as unknown as MailDraft;
+
+describe("composeFromDraft", () => {
+  it("continues the saved draft with its recipients, text, attachments and source", () => {
+    expect(composeFromDraft(draft)).toEqual({
+      mode: "reply",
+      sourceMessageId: 7,
+      to: "Carl Client <carl@client.example>",
+      cc: "dana@legal.example",
+      bcc: "",
+      subject: "Re: Lunch on Friday?",
+      body: "Friday works.\n\nSee you",
+      sendAt: "",
+      uploads: draft.attachments,
+      draftId: 12,
+    });
+  });
+
+  it("becomes the same outbox request as the message it was written as", () => {
+    const request = outboxRequest(composeFromDraft(draft), [3]);
+    expect(request).toMatchObject({ mode: "reply", source_message: 7, to: ["Carl Client <carl@client.example>"], cc: ["dana@legal.example"], quote: true, attachments: [3] });
+  });
+});
+
+describe("draftSummary", () => {
+  it("names the subject, the recipients and the start of the text", () => {
+    expect(draftSummary(draft)).toEqual({ title: "Re: Lunch on Friday?", recipients: "To: Carl Client", snippet: "Friday works. See you" });
+  });
+
+  it("has words for an empty draft", () => {
+    expect(draftSummary({ subject: " ", to: [], text_body: "" })).toEqual({ title: "(no subject)", recipients: "No recipients yet", snippet: "" });
   });
 });

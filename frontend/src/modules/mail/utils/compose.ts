@@ -1,5 +1,5 @@
 // What the composer starts with for a reply, reply-all or forward, and how its fields become the outbox request.
-import type { ComposeMode, MailMessageDetail, MailUpload, OutboxCreate } from "@/api/schemas";
+import type { ComposeMode, MailDraft, MailMessageDetail, MailUpload, OutboxCreate } from "@/api/schemas";
 
 export type ComposeFields = {
   mode: ComposeMode;
@@ -11,15 +11,17 @@ export type ComposeFields = {
   body: string;
   /** yyyy-mm-ddThh:mm from a datetime-local input, "" to send now */
   sendAt: string;
-  /** attachments already uploaded (a message reopened by Undo keeps them) */
+  /** attachments already uploaded (a message reopened by Undo, or a saved draft, keeps them) */
   uploads: MailUpload[];
+  /** the saved draft this message continues (autosave replaces it), null for a new one */
+  draftId: number | null;
 };
 
 type Address = { name: string; address: string };
 
-export const NEW_MESSAGE: ComposeFields = { mode: "new", sourceMessageId: null, to: "", cc: "", bcc: "", subject: "", body: "", sendAt: "", uploads: [] };
+export const NEW_MESSAGE: ComposeFields = { mode: "new", sourceMessageId: null, to: "", cc: "", bcc: "", subject: "", body: "", sendAt: "", uploads: [], draftId: null };
 
-function formatted(entry: Address): string {
+export function formatted(entry: Address): string {
   return entry.name ? `${entry.name.replace(/[",]/g, "")} <${entry.address}>` : entry.address;
 }
 
@@ -82,5 +84,31 @@ export function outboxRequest(fields: ComposeFields, attachmentIds: number[]): O
     quote: fields.mode !== "new",
     attachments: attachmentIds,
     send_at: sendAt && !Number.isNaN(sendAt.getTime()) ? sendAt.toISOString() : null,
+  };
+}
+
+/** The composer's fields of a saved draft, to continue writing it: the same draft is saved again, then sent. */
+export function composeFromDraft(draft: MailDraft): ComposeFields {
+  const list = (entries: readonly Address[]) => entries.map(formatted).join(", ");
+  return {
+    mode: draft.mode,
+    sourceMessageId: draft.source_message,
+    to: list(draft.to),
+    cc: list(draft.cc),
+    bcc: list(draft.bcc),
+    subject: draft.subject,
+    body: draft.text_body,
+    sendAt: "",
+    uploads: draft.attachments,
+    draftId: draft.id,
+  };
+}
+
+/** How a draft reads in the list: its subject (or a placeholder), and to whom. */
+export function draftSummary(draft: Pick<MailDraft, "subject" | "to" | "text_body">): { title: string; recipients: string; snippet: string } {
+  return {
+    title: draft.subject.trim() || "(no subject)",
+    recipients: draft.to.length > 0 ? `To: ${draft.to.map((entry) => entry.name || entry.address).join(", ")}` : "No recipients yet",
+    snippet: draft.text_body.replace(/\s+/g, " ").trim().slice(0, 140),
   };
 }
