@@ -24,6 +24,7 @@ import { useSyncFinishedRefresh } from "../hooks/useSyncFinishedRefresh";
 import { composeFrom, composeFromDraft, NEW_MESSAGE, type ComposeFields } from "../utils/compose";
 import { folderLabel, isSyncing, mailDateLong } from "../utils/format";
 import { listCursorReduce, type Command } from "../utils/keyboard";
+import { accountIsGmail } from "../utils/labels";
 import { mailLinkParse } from "../utils/mailLink";
 import { EMPTY_SEARCH, isSearching, type MessageSearch } from "../utils/messageQuery";
 import { BulkBar } from "./BulkBar";
@@ -211,6 +212,7 @@ export function MailPage() {
   const activeFolder = folders.data?.find((folder) => folder.id === effectiveSearch.folderId);
   const searching = isSearching(effectiveSearch);
   const reading = cursor.openId !== null;
+  const isGmail = accountIsGmail(account, folders.data ?? []);
   return (
     <div className="flex h-[calc(100dvh-4rem)] min-h-0 bg-white" data-testid="mail-client">
       <aside aria-label="Mail folders" className="hidden w-60 shrink-0 flex-col border-r border-slate-200 bg-slate-50 lg:flex">
@@ -235,6 +237,7 @@ export function MailPage() {
           onFolder={selectFolder}
           draftsActive={view === "drafts"}
           onDrafts={showDrafts}
+          isGmail={isGmail}
         />
       </aside>
       <section aria-label={view === "drafts" ? "Saved drafts" : searching ? "Search results" : (activeFolder ? folderLabel(activeFolder) : "Messages")} className={cx("min-h-0 w-full shrink-0 flex-col border-r border-slate-200 md:flex md:w-96 xl:w-[28rem]", reading ? "hidden" : "flex")}>
@@ -313,6 +316,8 @@ export function MailPage() {
             onCompose={composeFromOpen}
             onArchive={archiveFolder && open.data?.folder !== archiveFolder.id ? () => act("archive", [open.data?.id ?? 0]) : null}
             onDelete={() => act("trash", [open.data?.id ?? 0])}
+            account={account}
+            folders={folders.data ?? []}
             moveTargets={(folders.data ?? []).filter((folder) => folder.id !== open.data?.folder)}
             onMove={(folderId) => action.mutate({ action: "move", messageIds: [open.data?.id ?? 0], folderId }, {
               onSuccess: () => {

@@ -5,6 +5,7 @@ import { Select } from "@/modules/ui/components/Select";
 import { cx } from "@/modules/ui/utils/cx";
 
 import { FolderNav } from "./FolderNav";
+import { LabelManager } from "./LabelManager";
 import { SyncProgress } from "./SyncProgress";
 
 /** Accounts (a switcher when there are several), the open account's sync progress and folders. */
@@ -20,6 +21,7 @@ export function MailSidebar({
   onFolder,
   draftsActive,
   onDrafts,
+  isGmail,
 }: {
   accounts: MailAccount[];
   account: MailAccount;
@@ -32,6 +34,7 @@ export function MailSidebar({
   onFolder: (folder: MailFolder) => void;
   draftsActive: boolean;
   onDrafts: () => void;
+  isGmail: boolean;
 }) {
   return (
     <div className="flex min-h-0 flex-1 flex-col gap-4 overflow-y-auto px-3 py-4">
@@ -74,6 +77,7 @@ export function MailSidebar({
         Saved drafts
       </button>
       <FolderNav folders={folders} isPending={foldersPending} error={foldersError} onRetry={onFoldersRetry} activeId={draftsActive ? null : activeFolderId} onSelect={onFolder} />
+      {isGmail && folders ? <LabelManager accountId={account.id} folders={folders} /> : null}
     </div>
   );
 }

@@ -3,7 +3,7 @@
 import { useEffect, useRef } from "react";
 
 import { errorMessage } from "@/api/errors";
-import type { MailFolder, MailMessage, MailMessageDetail } from "@/api/schemas";
+import type { MailAccount, MailFolder, MailMessage, MailMessageDetail } from "@/api/schemas";
 import { Banner } from "@/modules/ui/components/Banner";
 import { Button, buttonClasses } from "@/modules/ui/components/Button";
 import { ErrorState } from "@/modules/ui/components/ErrorState";
@@ -15,6 +15,7 @@ import { useMailFlagsSet } from "../hooks/useMailMessage";
 import { addressList, folderLabel, mailDate, mailDateLong, senderLabel } from "../utils/format";
 import { AttachmentList } from "./AttachmentList";
 import { MessageFrame } from "./MessageFrame";
+import { MessageTags } from "./MessageTags";
 
 function ThreadStrip({ thread, openId, onOpen }: { thread: MailMessage[]; openId: number; onOpen: (id: number) => void }) {
   if (thread.length < 2) return null;
@@ -74,6 +75,8 @@ export function ReadingPane({
   onDelete,
   moveTargets,
   onMove,
+  account,
+  folders,
 }: {
   message: MailMessageDetail | undefined;
   isPending: boolean;
@@ -89,6 +92,8 @@ export function ReadingPane({
   onDelete: () => void;
   moveTargets: MailFolder[];
   onMove: (folderId: number) => void;
+  account: MailAccount;
+  folders: MailFolder[];
 }) {
   const flags = useMailFlagsSet();
   const heading = useRef<HTMLHeadingElement>(null);
@@ -178,6 +183,7 @@ export function ReadingPane({
             Download original
           </a>
         </div>
+        <MessageTags key={message.id} message={message} account={account} folders={folders} />
         {flags.isError ? <Banner tone="danger">{errorMessage(flags.error)}</Banner> : null}
         {message.has_remote_images && !remoteImages ? (
           <Banner
