@@ -11,4 +11,5 @@ export const mailKeys = {
   message: (messageId: number, remoteImages: boolean) => ["mail", "message", messageId, remoteImages] as const,
   thread: (accountId: number, threadId: number) => ["mail", "thread", accountId, threadId] as const,
   drafts: (accountId: number) => ["mail", "drafts", accountId] as const,
+  outgoing: (outgoingId: number) => ["mail", "outgoing", outgoingId] as const,
 };

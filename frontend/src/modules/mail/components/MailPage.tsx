@@ -33,6 +33,7 @@ import { ConnectMailbox } from "./ConnectMailbox";
 import { DraftList } from "./DraftList";
 import { MailSidebar } from "./MailSidebar";
 import { MessageList } from "./MessageList";
+import { OutboxPanel } from "./OutboxPanel";
 import { ReadingPane } from "./ReadingPane";
 import { SearchBar } from "./SearchBar";
 import { SyncProgress } from "./SyncProgress";
@@ -65,8 +66,9 @@ export function MailPage() {
   const [composer, setComposer] = useState<ComposeFields | null>(null);
   const [toast, setToast] = useState<Notice | null>(null);
   const [checked, setChecked] = useState<ReadonlySet<number>>(new Set());
-  // The list column shows the folder's messages, or my saved drafts.
+  // The list column shows the folder's messages, or my saved drafts; the right one an outbox message when linked.
   const [view, setView] = useState<"messages" | "drafts">("messages");
+  const [outboxId, setOutboxId] = useState<number | null>(null);
   const action = useMailAction(account?.id ?? null);
   const undoSend = useMailSendUndo();
   const archiveFolder = folders.data?.find((folder) => folder.role === "archive");
@@ -77,6 +79,11 @@ export function MailPage() {
     const link = mailLinkParse(new URLSearchParams(searchParams.toString()));
     if (link.accountId !== null) setAccountId(link.accountId);
     if (link.messageId !== null) dispatch({ type: "select", id: link.messageId, open: true });
+    if (link.outboxId !== null) {
+      dispatch({ type: "close", ids: [] });
+      setOutboxId(link.outboxId);
+    }
+    if (link.connectedId !== null) setToast({ text: "Mailbox connected. Its mail is on its way." });
   }, [searchParams]);
 
   useEffect(() => {
@@ -152,7 +159,10 @@ export function MailPage() {
     dispatch({ type: "close", ids });
   };
   const openDraft = (draft: MailDraft) => setComposer(composeFromDraft(draft));
-
+  const openMessage = (id: number) => {
+    setOutboxId(null);
+    dispatch({ type: "select", id, open: true });
+  };
 
   const onCommand = (command: Command): boolean => {
     // While writing, the keys belong to the composer.
@@ -212,6 +222,8 @@ export function MailPage() {
   const activeFolder = folders.data?.find((folder) => folder.id === effectiveSearch.folderId);
   const searching = isSearching(effectiveSearch);
   const reading = cursor.openId !== null;
+  const showingOutbox = outboxId !== null && !reading;
+  const detailShown = reading || showingOutbox;
   const isGmail = accountIsGmail(account, folders.data ?? []);
   return (
     <div className="flex h-[calc(100dvh-4rem)] min-h-0 bg-white" data-testid="mail-client">
@@ -240,7 +252,7 @@ export function MailPage() {
           isGmail={isGmail}
         />
       </aside>
-      <section aria-label={view === "drafts" ? "Saved drafts" : searching ? "Search results" : (activeFolder ? folderLabel(activeFolder) : "Messages")} className={cx("min-h-0 w-full shrink-0 flex-col border-r border-slate-200 md:flex md:w-96 xl:w-[28rem]", reading ? "hidden" : "flex")}>
+      <section aria-label={view === "drafts" ? "Saved drafts" : searching ? "Search results" : (activeFolder ? folderLabel(activeFolder) : "Messages")} className={cx("min-h-0 w-full shrink-0 flex-col border-r border-slate-200 md:flex md:w-96 xl:w-[28rem]", detailShown ? "hidden" : "flex")}>
         <div className="space-y-3 border-b border-slate-200 px-4 pt-3 lg:hidden">
           <SyncProgress account={account} />
           <Button size="sm" onClick={() => setComposer(NEW_MESSAGE)}>
@@ -283,7 +295,7 @@ export function MailPage() {
                 emptyText={searching ? "Try fewer words or filters." : syncing ? "Messages appear as the sync brings them in." : "This folder has no messages."}
                 selectedId={cursor.selectedId}
                 openId={cursor.openId}
-                onOpen={(id) => dispatch({ type: "select", id, open: true })}
+                onOpen={openMessage}
                 checkedIds={checked}
                 onCheck={(id, on) =>
                   setChecked((current) => {
@@ -301,8 +313,10 @@ export function MailPage() {
           </>
         )}
       </section>
-      <section aria-label="Reading pane" className={cx("min-h-0 min-w-0 flex-1 flex-col md:flex", reading ? "flex" : "hidden")}>
-        {reading ? (
+      <section aria-label="Reading pane" className={cx("min-h-0 min-w-0 flex-1 flex-col md:flex", detailShown ? "flex" : "hidden")}>
+        {outboxId !== null && !reading ? (
+          <OutboxPanel outgoingId={outboxId} onClose={() => setOutboxId(null)} />
+        ) : reading ? (
           <ReadingPane
             message={open.data}
             isPending={open.isPending}
