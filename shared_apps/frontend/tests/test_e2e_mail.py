@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -315,3 +316,67 @@ def test_hostile_html_mail_renders_with_nothing_executing(mail_stack: MailStack)
     assert outcome["tracker_loaded_after_asking"] is True
     assert [hit for hit in mail_stack.beacon.hits if not hit.startswith("/remote/")] == []
     assert set(mail_stack.beacon.hits) == {"/remote/pixel.gif"}
+
+
+REFUSED_RECIPIENT = "nobody@unknown.example"
+
+
+def test_tags_drafts_and_a_failed_send_in_the_mail_client(
+    mail_stack: MailStack, test_tenants: dict[str, TestTenant], django_db_blocker: Any
+) -> None:
+    # given a mailbox with a message carrying the keyword old-tag, and an SMTP server refusing one recipient
+    username = mail_stack.mailbox_take()
+    with mail_stack.imap(username) as client:
+        sent = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+        client.append("INBOX", _message("Contract draft", sent=sent), flags=(b"old-tag",), msg_time=sent)
+    refusal = f"550 5.1.1 <{REFUSED_RECIPIENT}>: Recipient address rejected: User unknown"
+    mail_stack.smtp.refusals[REFUSED_RECIPIENT] = refusal
+    mail_stack.worker_start()
+
+    # when the owner tags the message, saves a draft, reloads, reopens, continues and sends it, then sends to the
+    # refused recipient, follows the failure's notification and retries once the server takes the recipient
+    gate = mail_stack.workdir / "retry-gate"
+
+    def recipient_accept() -> None:
+        mail_stack.smtp.refusals.pop(REFUSED_RECIPIENT, None)
+
+    try:
+        outcome = script_run(
+            "e2e/mail-drafts-tags.e2e.mjs",
+            {**mail_stack.browser_env(username), "RETRY_GATE": str(gate)},
+            mail_stack.logs(),
+            gate=(gate, recipient_accept),
+        )
+    finally:
+        recipient_accept()
+
+    # then the keywords are on the IMAP server, not only in the page
+    assert outcome["tags_after_reload"] == ["follow-up"]
+    with mail_stack.imap(username) as client:
+        flags = _flags_of(client, "Contract draft")
+        assert b"follow-up" in flags
+        assert b"old-tag" not in flags
+    # the reopened draft was saved over (one draft, the same id, the new text), and it left Drafts once sent
+    draft_id = outcome["first_draft_id"]
+    assert outcome["drafts_while_editing"] == [[draft_id, "Second version, final."]]
+    assert outcome["drafts_after_send"] == 0
+    # the failure was shown with the server's words, reached through the notification's own link
+    assert outcome["notification_href"].endswith(outcome["landed_on"])
+    assert "&outbox=" in outcome["landed_on"]
+    assert "User unknown" in outcome["failed_error"]
+    assert outcome["status_after_retry"] == "sent"
+    with django_db_blocker.unblock(), schema_context(test_tenants["acme"].schema_name):
+        from tenant_apps.mail.models import MailDraft, MailOutgoing
+
+        assert not MailDraft.objects.filter(account__email_address=username).exists()
+        proposal = MailOutgoing.objects.get(account__email_address=username, subject="Proposal for Dana")
+        assert "Second version, final." in proposal.text_body
+        invoice = MailOutgoing.objects.get(account__email_address=username, subject="Invoice 42")
+        assert (invoice.status, invoice.attempts) == ("sent", 2)
+        assert outcome["landed_on"] == f"?account={invoice.account_id}&outbox={invoice.pk}"
+    # and both reached the SMTP server (the proposal once its undo window of 10 s had passed)
+    deadline = time.monotonic() + 30
+    while ["dana@legal.example"] not in [mail.rcpt_tos for mail in mail_stack.smtp.received]:
+        assert time.monotonic() < deadline, "the sent draft never reached the SMTP server"
+        time.sleep(0.2)
+    assert [REFUSED_RECIPIENT] in [mail.rcpt_tos for mail in mail_stack.smtp.received]
