@@ -18,12 +18,16 @@ export function OAuthConnectCard() {
   const connect = useMailOAuthConnect();
   const [provider, setProvider] = useState<MailOAuthConnect["provider"] | null>(null);
   const [email, setEmail] = useState("");
+  const [name, setName] = useState("");
   const error = connect.error instanceof ApiError ? connect.error : null;
   if (!providers.data || providers.data.length === 0) return null;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (provider) connect.mutate({ provider, email_address: email, name: "" });
+    if (!provider) return;
+    // The name is optional: left out, the account is named after its address. The API refuses a blank one, while
+    // the schema lists it as required (it has a default), hence the cast.
+    connect.mutate({ provider, email_address: email, ...(name.trim() ? { name: name.trim() } : {}) } as MailOAuthConnect);
   };
 
   return (
@@ -42,12 +46,17 @@ export function OAuthConnectCard() {
               <Input name="oauth_email" type="email" value={email} onChange={(event) => setEmail(event.target.value)} />
             </Field>
           </div>
+          <div className="min-w-48 flex-1">
+            <Field label="Mailbox name (optional)" error={error?.fieldError("name")}>
+              <Input name="oauth_name" value={name} onChange={(event) => setName(event.target.value)} placeholder="Sales" />
+            </Field>
+          </div>
           <Button type="submit" loading={connect.isPending}>Continue</Button>
         </form>
       ) : null}
       {connect.error ? (
         <div className="mt-3">
-          <FormError error={connect.error} shownFields={["email_address"]} />
+          <FormError error={connect.error} shownFields={["email_address", "name"]} />
         </div>
       ) : null}
     </Card>
