@@ -36,8 +36,9 @@ from shared_apps.frontend.tests.stack import (
     web_running,
     worker_running,
 )
-from tenant_apps.mail.tests.conftest import SmtpAuthServer
+from tenant_apps.mail.tests.conftest import GmailMailbox, SmtpAuthServer, gmail_emulator  # noqa: F401 - fixture
 from tenant_apps.mail.tests.dovecot import DEFAULT_PASSWORD, DovecotMissing, DovecotServer, dovecot_start
+from tenant_apps.mail.tests.gmail_emulator import GmailEmulator
 
 pytestmark = pytest.mark.integration
 PIXEL = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b")
@@ -380,3 +381,39 @@ def test_tags_drafts_and_a_failed_send_in_the_mail_client(
         assert time.monotonic() < deadline, "the sent draft never reached the SMTP server"
         time.sleep(0.2)
     assert [REFUSED_RECIPIENT] in [mail.rcpt_tos for mail in mail_stack.smtp.received]
+
+
+def test_gmail_labels_in_the_mail_client(
+    mail_stack: MailStack,
+    gmail_emulator: GmailEmulator,  # noqa: F811 - the imported fixture
+) -> None:
+    # given a Gmail mailbox (the emulator) whose message carries the label Clients
+    gmail = GmailMailbox(gmail_emulator, "e2e-labels@gmail.test")
+    mail_stack.smtp.users[gmail.username] = gmail.password
+    mail_stack.mailboxes.append(gmail.username)
+    plan = _message("Quarterly plan", sent=datetime(2026, 3, 4, 9, 0, tzinfo=UTC), message_id="<plan@example.org>")
+    gmail.append(plan)
+    with gmail.other_client() as client:
+        client.select_folder("INBOX")
+        client.add_gmail_labels(client.search(["ALL"]), ["Clients"])
+    mail_stack.worker_start()
+
+    # when the owner changes the message's labels and manages the account's labels in the browser
+    outcome = script_run(
+        "e2e/mail-gmail-labels.e2e.mjs",
+        {**mail_stack.browser_env(gmail.username), "IMAP_PORT": str(gmail_emulator.port)},
+        mail_stack.logs(),
+    )
+
+    # then the page showed Gmail's labels, and every change reached Gmail
+    assert outcome["labels_synced"] == ["Inbox", "Clients"]
+    assert outcome["labels_after_edit"] == ["Inbox", "Projects"]
+    assert outcome["labels_after_manage"] == ["Inbox", "Projects 2026"]
+    assert outcome["manager_labels"] == ["Clients", "Projects 2026"]
+    assert gmail.labels_on_server("<plan@example.org>") == ["Projects 2026", "\\Inbox"]
+    with gmail.other_client() as client:
+        names = {name for _flags, _delimiter, name in client.list_folders()}
+    # a label Gmail lists stays listed when its last message loses it; renamed and deleted ones are gone
+    assert {"Clients", "Projects 2026"} <= names
+    assert "Projects" not in names
+    assert "Later" not in names

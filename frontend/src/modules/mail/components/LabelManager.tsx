@@ -14,7 +14,9 @@ import { labelProblem } from "../utils/labels";
 function LabelRow({ folder, onRename, onDelete, busy }: { folder: MailFolder; onRename: (name: string) => void; onDelete: () => void; busy: boolean }) {
   const id = useId();
   const [editing, setEditing] = useState(false);
-  const [name, setName] = useState(folder.name);
+  // A rename names the last part only: "Clients/Old" renamed "New" becomes "Clients/New" (sub-labels follow).
+  const leaf = folder.name.split(folder.delimiter || "/").at(-1) ?? folder.name;
+  const [name, setName] = useState(leaf);
   const [confirming, setConfirming] = useState(false);
   const problem = editing ? labelProblem(name) : null;
   if (editing) {
@@ -45,8 +47,10 @@ function LabelRow({ folder, onRename, onDelete, busy }: { folder: MailFolder; on
     );
   }
   return (
-    <li className="flex items-center gap-1 text-sm text-slate-700" data-testid="label-row">
-      <span className="min-w-0 flex-1 truncate">{folder.name}</span>
+    <li className="flex flex-wrap items-center gap-x-0.5 text-sm text-slate-700" data-testid="label-row">
+      <span className="min-w-0 flex-1 basis-full truncate" title={folder.name}>
+        {folder.name}
+      </span>
       {confirming ? (
         <>
           <Button variant="danger" size="sm" className="h-7 px-2 text-xs" loading={busy} onClick={onDelete}>
@@ -58,7 +62,7 @@ function LabelRow({ folder, onRename, onDelete, busy }: { folder: MailFolder; on
         </>
       ) : (
         <>
-          <Button variant="ghost" size="sm" className="h-7 px-2 text-xs" onClick={() => setEditing(true)} aria-label={`Rename label ${folder.name}`}>
+          <Button variant="ghost" size="sm" className="-ml-2 h-7 px-2 text-xs" onClick={() => setEditing(true)} aria-label={`Rename label ${folder.name}`}>
             Rename
           </Button>
           <Button variant="ghost" size="sm" className="h-7 px-2 text-xs" onClick={() => setConfirming(true)} aria-label={`Delete label ${folder.name}`}>
