@@ -33,7 +33,7 @@ from tenant_apps.mail.outbox.compose import recipients_from_json
 from tenant_apps.mail.outbox.draft_copies import draft_copies_remove, draft_key, folder_sync_enqueue
 from tenant_apps.mail.outbox.mime import with_bcc
 from tenant_apps.mail.smtp.credentials import account_smtp_server
-from tenant_apps.mail.smtp.deliver import Envelope, SendFailed, smtp_deliver
+from tenant_apps.mail.smtp.deliver import Envelope, HandoverRefused, SendFailed, smtp_deliver
 from tenant_apps.mail.storage import blob_read, mail_blob_root
 from tenant_apps.webhooks.events import EventType
 from tenant_apps.webhooks.services import event_emit as webhook_event_emit
@@ -93,9 +93,16 @@ def _claim_filing(outgoing_id: int) -> bool:
         )
 
 
-def _progress_data(outgoing_id: int) -> None:
+def _progress_data(outgoing_id: int, attempt: int) -> None:
+    """Record that the message goes to the server now, only while this attempt still holds its lease: a worker
+    slower than its lease may find the sweep gave the message to another worker, and must not send it too."""
+    now = timezone.now()
     with transaction.atomic():
-        MailOutgoing.objects.filter(pk=outgoing_id).update(progress=SendProgress.DATA)
+        held = MailOutgoing.objects.filter(
+            pk=outgoing_id, status=OutboxStatus.SENDING, attempts=attempt, lease_until__gte=now
+        ).update(progress=SendProgress.DATA, lease_until=_lease_end())
+    if not held:
+        raise HandoverRefused(f"outbox item {outgoing_id}: attempt {attempt} lost its lease before DATA")
 
 
 def envelope_recipients(outgoing: MailOutgoing) -> list[str]:
@@ -150,7 +157,10 @@ def outbox_send(outgoing_id: int) -> str:
         except MailServerError as problem:  # an OAuth2 token that could not be refreshed
             raise SendFailed(problem.message, permanent=isinstance(problem, ReauthRequired)) from None
         envelope = Envelope(outgoing.account.email_address, envelope_recipients(outgoing), raw)
-        smtp_deliver(server, envelope, before_data=partial(_progress_data, outgoing.pk))
+        smtp_deliver(server, envelope, before_data=partial(_progress_data, outgoing.pk, outgoing.attempts))
+    except HandoverRefused as refused:
+        logger.warning("%s; not sent by this worker", refused)
+        return SKIPPED
     except SendFailed as failure:
         logger.info("outbox item %s not sent: %s", outgoing.pk, failure.message)
         return _failure_record(outgoing, failure)

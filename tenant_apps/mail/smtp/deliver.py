@@ -19,6 +19,10 @@ from tenant_apps.mail.imap.connection import ServerSettings, classify
 from tenant_apps.mail.smtp.connection import smtp_open
 
 
+class HandoverRefused(Exception):
+    """`before_data` said the message must not go to the server (the caller no longer owns the send)."""
+
+
 @dataclass(frozen=True)
 class Envelope:
     sender: str
@@ -89,7 +93,7 @@ async def _deliver(server: ServerSettings, envelope: Envelope, before_data: Call
         await sync_to_async(before_data)()
         handed_over = True
         await client.data(envelope.raw, timeout=float(settings.MAIL_READ_TIMEOUT_SECONDS))
-    except SendFailed:
+    except (SendFailed, HandoverRefused):
         raise
     except aiosmtplib.SMTPResponseException as exc:
         # The server answered DATA with a refusal: it does not have the message.
@@ -105,5 +109,6 @@ async def _deliver(server: ServerSettings, envelope: Envelope, before_data: Call
 
 def smtp_deliver(server: ServerSettings, envelope: Envelope, *, before_data: Callable[[], None]) -> None:
     """Deliver or raise SendFailed. `before_data` runs (in the calling thread, so in its database connection and
-    tenant schema) after every recipient was accepted and before the message itself is sent."""
+    tenant schema) after every recipient was accepted and before the message itself is sent; raising
+    HandoverRefused there ends the session without sending it."""
     async_to_sync(_deliver)(server, envelope, before_data)
