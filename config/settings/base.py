@@ -312,10 +312,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A task taken by a worker that died (acks_late) goes back to the queue after this many seconds, when a worker
+# starts or polls; every task is idempotent, so an early redelivery (a long eta also outlives it) costs a no-op.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT_SECONDS", 3600)}
 CELERY_BEAT_SCHEDULE = {
     "refill-spare-schemas": {"task": "tenants.spare_pool_refill", "schedule": 60.0, "options": {"queue": "default"}},
     "mail-sync-fanout": {"task": "mail.sync_fanout", "schedule": 300.0, "options": {"queue": "mail"}},
-    "mail-outbox-sweep": {"task": "mail.outbox_sweep", "schedule": 60.0, "options": {"queue": "mail"}},
+    "mail-outbox-sweep": {
+        "task": "mail.outbox_sweep",
+        "schedule": float(env_int("MAIL_OUTBOX_SWEEP_SECONDS", 60)),
+        "options": {"queue": "mail"},
+    },
     # Companies whose owner never confirmed the email (public schema, no tenant).
     "delete-unverified-signups": {
         "task": "signup.unverified_signups_delete",
