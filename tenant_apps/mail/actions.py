@@ -39,7 +39,12 @@ BATCH_SIZE = 500
 # Up to this many messages are handled in the request; more (or a filter) run as a job with progress.
 INLINE_MAX = 100
 # A keyword is an IMAP atom: no spaces, parentheses, wildcards, quotes, backslash, or brackets.
-KEYWORD_PATTERN = re.compile(r"^[!#$&'+\-.0-9:;<=>?@A-Z^_`a-z|~]{1,100}$")
+KEYWORD_PATTERN = re.compile(r"[!#$&'+\-.0-9:;<=>?@A-Z^_`a-z|~]{1,100}")
+KEYWORD_RULE = "A keyword is 1 to 100 letters, digits or !#$&'+-.:;<=>?@^_`|~, without spaces."
+
+
+def keyword_valid(keyword: str) -> bool:
+    return KEYWORD_PATTERN.fullmatch(keyword) is not None  # fullmatch: "$" would let a final newline through
 
 
 class Action(TextChoices):
@@ -58,6 +63,7 @@ class Action(TextChoices):
 
 
 MOVES = {Action.TRASH, Action.RESTORE, Action.MOVE, Action.SPAM, Action.NOT_SPAM}
+KEYWORD_ACTIONS = {Action.KEYWORD_ADD, Action.KEYWORD_REMOVE}
 # (flag, add) per flag action; keyword actions take the keyword from the job.
 FLAG_CHANGES: dict[str, tuple[str, bool]] = {
     Action.READ: ("\\Seen", True),
@@ -95,8 +101,8 @@ def action_validate(*, account: MailAccount, action: str, target_folder: MailFol
         raise ValidationError({"folder": ["Choose the folder to move to."]})
     if target_folder is not None and target_folder.account_id != account.pk:
         raise ValidationError({"folder": ["The folder belongs to another account."]})
-    if action in {Action.KEYWORD_ADD, Action.KEYWORD_REMOVE} and not KEYWORD_PATTERN.match(keyword):
-        raise ValidationError({"keyword": ["A keyword is 1 to 100 letters, digits or -_.$:; without spaces."]})
+    if action in KEYWORD_ACTIONS and not keyword_valid(keyword):
+        raise ValidationError({"keyword": [KEYWORD_RULE]})
     if action == Action.TRASH:
         _folder_required(account, FolderRole.TRASH, "Trash")
     if action == Action.SPAM:
@@ -142,7 +148,7 @@ class ActionRun:
             messages = messages.exclude(folder=destination)
         if self.job.action == Action.RESTORE:
             messages = messages.filter(folder__role=FolderRole.TRASH)
-        return [Row(*values) for values in messages.values_list("id", "folder_id", "uid")]
+        return [Row(*values) for values in messages.order_by("folder_id", "uid").values_list("id", "folder_id", "uid")]
 
     def _fixed_destination(self) -> MailFolder | None:
         action = self.job.action
@@ -163,6 +169,8 @@ class ActionRun:
         client = imap_connect(account_server(self.account))
         try:
             self.writer = writer_for(self.account, client)
+            if self.job.action == Action.KEYWORD_ADD:
+                self._keywords_allowed_everywhere(self.writer, rows)
             selected: int | None = None
             for folder_id, batch in _batches(rows):
                 if folder_id != selected:
@@ -176,6 +184,13 @@ class ActionRun:
         finally:
             imap_close(client)
         return self.done
+
+    def _keywords_allowed_everywhere(self, writer: ImapWriter, rows: list[Row]) -> None:
+        """A keyword goes on every selected message or on none: each folder is asked before the first changes."""
+        for folder_id in dict.fromkeys(row.folder_id for row in rows):
+            writer.select(self.folders[folder_id])
+            if not writer.keywords_allowed:
+                raise _keywords_refused(self.folders[folder_id])
 
     def _batch(self, folder: MailFolder, batch: list[Row]) -> None:
         action = self.job.action
@@ -259,11 +274,17 @@ class ActionRun:
         else:
             flag, add = self.job.keyword, action == Action.KEYWORD_ADD
             if add and not self.writer.keywords_allowed:
-                raise ActionRefused(
-                    "keywords_not_supported", f"The server does not keep new keywords in the folder {folder.name}."
-                )
+                raise _keywords_refused(folder)
         self.writer.flags_change([row.uid for row in batch], [flag], add=add)
         rows_flags_change(ids=[row.id for row in batch], flag=flag, add=add)
+
+
+def _keywords_refused(folder: MailFolder) -> ActionRefused:
+    # The server lists no \* in the folder's PERMANENTFLAGS: it would accept the STORE and keep nothing.
+    return ActionRefused(
+        "keywords_not_supported",
+        f"The mail server does not allow keywords in the folder {folder.name}; nothing was changed.",
+    )
 
 
 def rows_moved(*, source: MailFolder, destination: MailFolder, rows: list[Row], moved: Moved, trashed: bool) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from tenant_apps.mail.actions import Action
+from tenant_apps.mail.actions import KEYWORD_ACTIONS, KEYWORD_RULE, Action, keyword_valid
 from tenant_apps.mail.models import MailActionJob
 from tenant_apps.mail.selectors import MessageFilters
 from tenant_apps.mail.serializers import MailMessageListQuerySerializer
@@ -41,11 +41,25 @@ class MailActionSerializer(serializers.Serializer[None]):
     # The same filters as the message list: act on everything the list would show.
     filter = MailMessageListQuerySerializer(required=False)
     folder = serializers.IntegerField(min_value=1, max_value=MAX_OBJECT_ID, required=False)
-    keyword = serializers.CharField(max_length=200, required=False, default="", trim_whitespace=False)
+    # Optional (no default, so the schema does not list it as required); only the keyword actions take one.
+    keyword = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text=f"For keyword_add and keyword_remove only: {KEYWORD_RULE}",
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if ("message_ids" in attrs) == ("filter" in attrs):
             raise serializers.ValidationError({"message_ids": ["Give either message_ids or filter, not both."]})
+        keyword = attrs.get("keyword", "")
+        if attrs["action"] in KEYWORD_ACTIONS and not keyword:
+            raise serializers.ValidationError({"keyword": [f"Give the keyword to add or remove. {KEYWORD_RULE}"]})
+        if attrs["action"] in KEYWORD_ACTIONS and not keyword_valid(keyword):
+            raise serializers.ValidationError({"keyword": [f"{keyword[:100]!r} is not a keyword. {KEYWORD_RULE}"]})
+        if attrs["action"] not in KEYWORD_ACTIONS and keyword:
+            raise serializers.ValidationError({"keyword": ["Only keyword_add and keyword_remove take a keyword."]})
+        attrs["keyword"] = keyword
         return attrs
 
 

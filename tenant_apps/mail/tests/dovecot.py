@@ -89,15 +89,28 @@ def _oauth2_passdb(directory: Path, introspection_url: str) -> str:
     return f"passdb {{\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = {settings_file}\n}}"
 
 
+# Per-folder rights from a `dovecot-acl` file in the folder's Maildir directory (e.g. "owner lrsti": no "w", so
+# no keywords or flags other than \Seen and \Deleted are kept: PERMANENTFLAGS lists no \*).
+ACL_CONFIG = """mail_plugins = acl
+protocol imap {
+  mail_plugins = $mail_plugins imap_acl
+}
+plugin {
+  acl = vfile
+}"""
+
+
 def dovecot_start(
     *,
     capabilities: str | None = None,
     base_dir: Path | None = None,
     users: list[str] | None = None,
     oauth2_introspection_url: str | None = None,
+    extra_config: str = "",
 ) -> DovecotServer:
     """Start a private instance; `capabilities` replaces what IMAP advertises after login (e.g. no CONDSTORE);
-    `oauth2_introspection_url` adds XOAUTH2 and OAUTHBEARER logins checked against that endpoint."""
+    `oauth2_introspection_url` adds XOAUTH2 and OAUTHBEARER logins checked against that endpoint; `extra_config`
+    is added at the top level (e.g. ACL_CONFIG)."""
     binary = dovecot_binary()
     if binary is None:
         raise DovecotMissing("dovecot is not installed (apt-get install -y dovecot-imapd)")
@@ -114,6 +127,8 @@ def dovecot_start(
     users_file.chmod(0o640)
     port = free_port()
     capability_line = f"imap_capability = {capabilities}" if capabilities else ""
+    if extra_config:
+        capability_line += "\n" + extra_config
     config = Template(CONFIG_TEMPLATE.read_text()).substitute(
         base_dir=str(directory),
         port=str(port),

@@ -3,7 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 
 import { call, tenantApi } from "@/api/client";
-import type { MailAction, MailActionRequest } from "@/api/schemas";
+import type { MailAction } from "@/api/schemas";
 
 import { mailKeys } from "../api/queryKeys";
 
@@ -17,8 +17,7 @@ export function useMailAction(accountId: number | null) {
       call(
         tenantApi.POST("/api/mail/accounts/{account_id}/messages/actions", {
           params: { path: { account_id: accountId ?? 0 } },
-          // `keyword` is listed as required but refuses "": it is left out unless the action takes one.
-          body: { action, message_ids: messageIds, ...(folderId ? { folder: folderId } : {}) } as MailActionRequest,
+          body: { action, message_ids: messageIds, ...(folderId ? { folder: folderId } : {}) },
         }),
       ),
     onSettled: () => queryClient.invalidateQueries({ queryKey: mailKeys.all }),
