@@ -19,6 +19,7 @@ from tenant_apps.mail.imap.connection import MailServerError, ServerSettings, im
 from tenant_apps.mail.imap.folder_session import folder_for_write
 from tenant_apps.mail.imap.sync import account_server, account_status_set
 from tenant_apps.mail.models import AccountStatus, MailAccount, MailMessage, Security
+from tenant_apps.mail.oauth.revocation import grant_revoke_on_commit
 from tenant_apps.mail.presets import PRESETS
 from tenant_apps.mail.smtp.auth_check import smtp_login_check
 from tenant_apps.mail.smtp.credentials import account_smtp_server
@@ -183,6 +184,7 @@ def mail_account_delete(*, actor: User, account: MailAccount) -> None:
         raise PermissionDenied("Only the account's owner and admins can delete it.")
     with transaction.atomic():
         audit_record(actor, AuditAction.MAIL_ACCOUNT_DELETE, account)
+        grant_revoke_on_commit(account)  # the provider forgets the OAuth2 grant, after commit, best effort
         account.delete()
         # Its raw messages and attachments go too, unless another message of the tenant refers to the same bytes.
         transaction.on_commit(_blobs_collect_enqueue)

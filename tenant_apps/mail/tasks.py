@@ -161,7 +161,9 @@ def mail_blobs_collect() -> int:
     return mail_blobs_unreferenced_remove()
 
 
-# The outbox's and drafts' tasks live with them; importing them here lets Celery's autodiscovery find them.
+# The outbox's, drafts' and OAuth2 revocation's tasks live with them; importing them here lets Celery's
+# autodiscovery find them.
+from tenant_apps.mail.oauth import revocation as oauth_revocation_tasks  # noqa: E402
 from tenant_apps.mail.outbox import tasks as outbox_tasks  # noqa: E402
 
-__all__ = ["outbox_tasks"]
+__all__ = ["oauth_revocation_tasks", "outbox_tasks"]

@@ -125,3 +125,18 @@ def token_email(*, provider: OAuthProvider, access_token: str) -> str | None:
     if not isinstance(email, str) or "@" not in email:
         raise OAuthProblem("invalid_response", f"{provider.label} did not say which mailbox the token is for.")
     return email.lower()
+
+
+def token_revoke(*, provider: OAuthProvider, token: str, token_type_hint: str) -> None:
+    """RFC 7009: the provider forgets the token (a refresh token takes its grant's access tokens with it). A 200
+    is success, also for a token the provider no longer knows."""
+    try:
+        response = requests.post(
+            provider.revocation_url,
+            data={"token": token, "token_type_hint": token_type_hint},
+            auth=(provider.client_id, provider.client_secret),
+            timeout=float(settings.MAIL_CONNECT_TIMEOUT_SECONDS),
+        )
+        response.raise_for_status()
+    except requests.RequestException as exc:
+        raise _problem(provider, exc) from exc

@@ -32,6 +32,8 @@ class OAuthProvider:
     smtp_security: str
     introspection_url: str = ""
     userinfo_url: str = ""
+    # RFC 7009 token revocation, called when an account is deleted; empty where the provider has none.
+    revocation_url: str = ""
     # Extra query parameters of the authorize URL (Google hands out a refresh token only with these).
     authorize_params: tuple[tuple[str, str], ...] = ()
 
@@ -60,6 +62,7 @@ def _google() -> OAuthProvider:
         authorize_url="https://accounts.google.com/o/oauth2/v2/auth",
         token_url="https://oauth2.googleapis.com/token",  # noqa: S106 - a URL
         scopes="https://mail.google.com/",
+        revocation_url="https://oauth2.googleapis.com/revoke",
         authorize_params=(("access_type", "offline"), ("prompt", "consent")),
     )
 
@@ -105,6 +108,7 @@ def _generic() -> OAuthProvider:
         token_url=settings.MAIL_OAUTH_GENERIC_TOKEN_URL,
         introspection_url=settings.MAIL_OAUTH_GENERIC_INTROSPECTION_URL,
         userinfo_url=settings.MAIL_OAUTH_GENERIC_USERINFO_URL,
+        revocation_url=settings.MAIL_OAUTH_GENERIC_REVOCATION_URL,
         scopes=settings.MAIL_OAUTH_GENERIC_SCOPES,
         imap_host=settings.MAIL_OAUTH_GENERIC_IMAP_HOST,
         imap_port=int(settings.MAIL_OAUTH_GENERIC_IMAP_PORT),

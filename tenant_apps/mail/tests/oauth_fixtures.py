@@ -98,6 +98,7 @@ def oauth_mailbox(
     mailbox = mailbox_make(dovecot_oauth, None)
     oauth_server.approving_user = mailbox.username
     oauth_server.access_token_seconds = 3600
+    oauth_server.revocation_status = 200
     settings.MAIL_OAUTH_GENERIC_LABEL = "Company account"
     settings.MAIL_OAUTH_GENERIC_CLIENT_ID = CLIENT_ID
     settings.MAIL_OAUTH_GENERIC_CLIENT_SECRET = CLIENT_SECRET
@@ -105,6 +106,7 @@ def oauth_mailbox(
     settings.MAIL_OAUTH_GENERIC_TOKEN_URL = f"{oauth_server.base_url}/token"
     settings.MAIL_OAUTH_GENERIC_INTROSPECTION_URL = f"{oauth_server.base_url}/introspect"
     settings.MAIL_OAUTH_GENERIC_USERINFO_URL = f"{oauth_server.base_url}/userinfo"
+    settings.MAIL_OAUTH_GENERIC_REVOCATION_URL = f"{oauth_server.base_url}/revoke"
     settings.MAIL_OAUTH_GENERIC_SCOPES = "mail offline_access"
     settings.MAIL_OAUTH_GENERIC_IMAP_HOST = "127.0.0.1"
     settings.MAIL_OAUTH_GENERIC_IMAP_PORT = dovecot_oauth.port

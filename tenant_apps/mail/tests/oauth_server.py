@@ -54,6 +54,10 @@ class OAuthTestServer:
     grants: dict[str, Grant] = field(default_factory=dict)
     access_tokens: dict[str, AccessToken] = field(default_factory=dict)
     token_requests: list[dict[str, str]] = field(default_factory=list)
+    # Revocation requests as received (form fields, and whether the client authenticated); a status other than
+    # 200 here makes the endpoint fail with it, as a provider having a bad day.
+    revocations: list[dict[str, str]] = field(default_factory=list)
+    revocation_status: int = 200
     introspections: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
     port: int = 0
@@ -173,13 +177,29 @@ class _Handler(BaseHTTPRequestHandler):
             email = self.state.active_email(form.get("token", ""))
             self._json(200, {"active": True, "email": email} if email else {"active": False})
         elif path == "/revoke":
-            with self.state.lock:
-                for grant in self.state.grants.values():
-                    if grant.refresh_token == form.get("token"):
-                        grant.revoked = True
-            self._json(200, {})
+            self._revoke(form)
         else:
             self._json(404, {"error": "not_found"})
+
+    def _revoke(self, form: dict[str, str]) -> None:
+        """RFC 7009: the client authenticates; a refresh token ends its grant (and so every access token of it),
+        an access token ends itself; an unknown token is answered 200 all the same."""
+        with self.state.lock:
+            self.state.revocations.append({**form, "client_authenticated": str(self._client_ok(form))})
+            if self.state.revocation_status != 200:
+                self._json(self.state.revocation_status, {"error": "temporarily_unavailable"})
+                return
+            if not self._client_ok(form):
+                self._json(401, {"error": "invalid_client"})
+                return
+            token = form.get("token", "")
+            for grant in self.state.grants.values():
+                if grant.refresh_token == token:
+                    grant.revoked = True
+            access = self.state.access_tokens.get(token)
+            if access is not None:
+                access.expires_at = 0
+        self._json(200, {})
 
     def _authorize(self, query: dict[str, str]) -> None:
         redirect_uri = query.get("redirect_uri", "")
