@@ -4,7 +4,7 @@
 // The Python test seeds the company (a person, mailboxes, mail, 100+ colleagues) and checks the database after.
 import assert from "node:assert/strict";
 
-import { browserLaunch, consoleErrorsOf, env, screenshot, signIn, steps } from "./lib.mjs";
+import { browserLaunch, consoleErrorsOf, env, open, screenshot, signIn, steps } from "./lib.mjs";
 
 const origin = env("COMPANY_ORIGIN"); // http://acme.localhost:PORT
 const email = env("PORTAL_EMAIL");
@@ -118,6 +118,15 @@ try {
       await refused.getByText(/AUTHENTICATIONFAILED/).waitFor();
       await page.getByRole("row", { name: /sales@acme-e2e\.test/ }).getByText(newName).waitFor();
       await screenshot(page, "23-mail-accounts");
+    }],
+    ["a provider sign-in refused by the server comes back to the mail accounts screen in words", async () => {
+      // The server redirects a refused OAuth2 callback here with the error's code only.
+      await open(page, `${origin}/settings/mail-accounts?oauth_error=oauth_denied`);
+      const banner = page.getByRole("alert").filter({ hasText: "The mailbox was not connected" });
+      await banner.getByText("The provider did not grant access. Start again and allow Atrium to use the mailbox.").waitFor();
+      await banner.getByRole("button", { name: "Dismiss" }).click();
+      await page.waitForURL(`${origin}/settings/mail-accounts`);
+      await banner.waitFor({ state: "detached" });
     }],
     ["a server that refuses the connection is named next to its field", async () => {
       await page.getByRole("button", { name: "Connect a mailbox" }).click();

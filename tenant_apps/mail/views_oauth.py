@@ -3,6 +3,8 @@ callback that bounces to the company host, and completion there. Thin: each call
 
 from __future__ import annotations
 
+import logging
+
 from django.http import HttpResponseRedirect
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -11,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from tenant_apps.accounts.models import User
 from tenant_apps.mail.api import _account, _actor
 from tenant_apps.mail.exceptions import OAuthConnectError
 from tenant_apps.mail.oauth import connect
@@ -22,6 +25,8 @@ from tenant_apps.mail.serializers import (
     MailOAuthConnectSerializer,
     MailOAuthProviderSerializer,
 )
+
+logger = logging.getLogger(__name__)
 
 # Where the browser lands once a mailbox is connected (the portal's mail page).
 CONNECTED_PATH = "/mail"
@@ -106,25 +111,46 @@ class OAuthReconnectView(APIView):
         summary="Sign an OAuth2 account in again (the link in the re-authentication email)",
     )
     def get(self, request: Request, account_id: int) -> HttpResponseRedirect:
-        return HttpResponseRedirect(self._start(request, account_id))
+        try:
+            return HttpResponseRedirect(self._start(request, account_id))
+        except OAuthConnectError as refused:  # a link in an email: the browser goes to the page that explains it
+            return HttpResponseRedirect(connect.oauth_error_path(str(refused.get_codes())))
+
+
+def _refused_redirect(refused: connect.ConnectRefused, location: str) -> HttpResponseRedirect:
+    logger.info("mail OAuth2 connect refused (%s): %s", refused.code, refused.message)
+    return HttpResponseRedirect(location)
 
 
 class OAuthCompleteView(APIView):
+    """The browser arrives here from the provider (through the public callback): every answer is a redirect, to
+    the mail page when connected, to the mail accounts settings page with ?oauth_error=<code> when not (also for a
+    browser that is not signed in, so the permission check is the view's own)."""
+
+    permission_classes = [AllowAny]
+
     @extend_schema(
         parameters=[MailOAuthCallbackQuerySerializer],
-        responses={302: OpenApiResponse(description="To the mail page, with the new account's id")},
+        responses={
+            302: OpenApiResponse(
+                description="To the mail page with the new account's id, or to /settings/mail-accounts?oauth_error="
+                "<code> (nothing stored)"
+            )
+        },
         summary="Finish connecting (the public callback sends the browser here)",
     )
     def get(self, request: Request) -> HttpResponseRedirect:
-        actor = _actor(request)
+        if not isinstance(request.user, User):
+            return HttpResponseRedirect(connect.oauth_error_path("oauth_session_required"))
         query = MailOAuthCallbackQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
+        if not query.is_valid():
+            return HttpResponseRedirect(connect.oauth_error_path("oauth_callback_invalid"))
         try:
             account = connect.oauth_connect_complete(
-                actor=actor, host=_host(request), session_key=_session_key(request), **query.validated_data
+                actor=request.user, host=_host(request), session_key=_session_key(request), **query.validated_data
             )
         except connect.ConnectRefused as refused:
-            raise _refused(refused) from None
+            return _refused_redirect(refused, connect.oauth_error_path(refused.code))
         return HttpResponseRedirect(f"{CONNECTED_PATH}?connected={account.pk}")
 
 
@@ -136,15 +162,25 @@ class OAuthCallbackView(APIView):
 
     @extend_schema(
         parameters=[MailOAuthCallbackQuerySerializer],
-        responses={302: OpenApiResponse(OpenApiTypes.NONE, description="To the company host that started it")},
+        responses={
+            302: OpenApiResponse(
+                OpenApiTypes.NONE,
+                description="To the company host that started it; a forged or expired state to "
+                "/settings/mail-accounts?oauth_error=<code> (on the company host a signed state names, else here)",
+            )
+        },
         summary="OAuth2 redirect URI; bounces to the company host named in the signed state",
     )
     def get(self, request: Request) -> HttpResponseRedirect:
+        state = str(request.query_params.get("state", ""))
         query = MailOAuthCallbackQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
+        if not query.is_valid():
+            return HttpResponseRedirect(
+                connect.oauth_callback_error_location(code="oauth_callback_invalid", state=state)
+            )
         try:
             given = {key: str(value) for key, value in query.validated_data.items() if key in request.query_params}
             location = connect.oauth_callback_bounce(query=given)
         except connect.ConnectRefused as refused:
-            raise _refused(refused) from None
+            return _refused_redirect(refused, connect.oauth_callback_error_location(code=refused.code, state=state))
         return HttpResponseRedirect(location)

@@ -19,7 +19,15 @@ from tenant_apps.mail.imap.connection import ServerSettings
 from tenant_apps.mail.models import AccountStatus, MailAccount, MailOAuthToken, Security
 from tenant_apps.mail.oauth.client import OAuthProblem, TokenSet, authorize_url_make, code_exchange, token_email
 from tenant_apps.mail.oauth.providers import OAuthProvider, oauth_provider
-from tenant_apps.mail.oauth.state import PendingConnect, StateInvalid, session_hash, state_host, state_issue, state_take
+from tenant_apps.mail.oauth.state import (
+    PendingConnect,
+    StateInvalid,
+    session_hash,
+    state_host,
+    state_issue,
+    state_signed_host,
+    state_take,
+)
 from tenant_apps.mail.oauth.tokens import OAUTH2, grant_store, oauth_login
 from tenant_apps.mail.services import (
     CredentialsRefused,
@@ -33,6 +41,8 @@ from tenants.models import Domain
 
 CALLBACK_PATH = "/api/mail/oauth/callback"
 COMPLETE_PATH = "/api/mail/oauth/complete"
+# The frontend's page with the "Connect" buttons; it shows an ?oauth_error= code in words.
+SETTINGS_PATH = "/settings/mail-accounts"
 
 
 class ConnectRefused(Exception):
@@ -114,6 +124,20 @@ def oauth_callback_bounce(*, query: dict[str, str]) -> str:
         raise ConnectRefused("oauth_state_invalid", "This sign-in answer names no company. Start connecting again.")
     kept: dict[str, str] = {key: query[key] for key in ("code", "state", "error", "error_description") if key in query}
     return f"{_origin(host)}{COMPLETE_PATH}?{urlencode(kept)}"
+
+
+def oauth_error_path(code: str) -> str:
+    """Where the browser goes when a connect ends in a refusal: the mail accounts settings page with the error's
+    code. The page says what the code means; no text of ours or of the provider travels in the URL."""
+    return f"{SETTINGS_PATH}?{urlencode({'oauth_error': code})}"
+
+
+def oauth_callback_error_location(*, code: str, state: str) -> str:
+    """The public callback's refusal: on the company host a signed state names (an expired one too, so the user
+    lands where they started), else on this host."""
+    host = state_signed_host(state)
+    origin = _origin(host) if host and Domain.objects.filter(domain=host).exists() else ""
+    return origin + oauth_error_path(code)
 
 
 def _pending_take(*, actor: User, host: str, session_key: str | None, state: str) -> PendingConnect:

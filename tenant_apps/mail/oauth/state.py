@@ -63,6 +63,17 @@ def state_host(state: str) -> tuple[str, str]:
     return payload["h"], payload["n"]
 
 
+def state_signed_host(state: str) -> str | None:
+    """The company host of a state this deployment signed, however old (None for a forged or garbled one): where
+    to show the user why a late or refused answer could not be used."""
+    try:
+        payload: Any = signing.loads(state, salt=STATE_SALT)
+    except signing.BadSignature:
+        return None
+    host = payload.get("h") if isinstance(payload, dict) else None
+    return host if isinstance(host, str) else None
+
+
 def state_take(*, schema_name: str, nonce: str) -> PendingConnect | None:
     """The pending connect of `nonce` in this schema, removed in the same step: a second take gets None."""
     raw = get_redis_connection("default").getdel(_redis_key(schema_name, nonce))

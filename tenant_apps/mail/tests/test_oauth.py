@@ -8,6 +8,7 @@ ways a callback can be wrong. Two real tenants throughout."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -313,13 +314,26 @@ def _error(response: Any) -> tuple[int, str]:
     return response.status_code, response.json()["error"]["code"]
 
 
+def _sent_back(response: Any) -> tuple[str, str]:
+    """A refused callback redirects the browser to the mail accounts page: (where, the oauth_error code)."""
+    assert response.status_code == 302, response.content
+    location = urlsplit(response["Location"])
+    query = parse_qs(location.query)
+    assert list(query) == ["oauth_error"]
+    where = f"{location.scheme}://{location.netloc}{location.path}" if location.netloc else location.path
+    return where, query["oauth_error"][0]
+
+
+SETTINGS = "/settings/mail-accounts"
+
+
 def test_a_replayed_state_is_refused_and_creates_nothing_more(
     acme: TestTenant, acme_owner_client: Any, public_client: Any, oauth_mailbox: Mailbox
 ):
     bounced = _callback(public_client, _approve(_connect_start(acme_owner_client, oauth_mailbox)))
     assert acme_owner_client.get(_path(bounced["Location"])).status_code == 302
     again = acme_owner_client.get(_path(bounced["Location"]))
-    assert _error(again) == (400, "oauth_state_used")
+    assert _sent_back(again) == (SETTINGS, "oauth_state_used")
     with schema_context(acme.schema_name):
         assert MailAccount.objects.count() == 1
 
@@ -328,28 +342,36 @@ def test_a_forged_or_expired_state_is_refused(
     acme: TestTenant, acme_owner_client: Any, public_client: Any, oauth_mailbox: Mailbox, settings: Any
 ):
     forged = public_client.get("/api/mail/oauth/callback?code=abc&state=forged")
-    assert _error(forged) == (400, "oauth_state_invalid")
+    assert _sent_back(forged) == (SETTINGS, "oauth_state_invalid")
     callback_url = _approve(_connect_start(acme_owner_client, oauth_mailbox))
     settings.MAIL_OAUTH_STATE_SECONDS = 0
     expired = _callback(public_client, callback_url)
-    assert _error(expired) == (400, "oauth_state_invalid")
+    # an expired state was still signed by us: the user goes back to the company that started it
+    assert _sent_back(expired) == (f"http://{acme.hostname}{SETTINGS}", "oauth_state_invalid")
     missing = public_client.get("/api/mail/oauth/callback?code=abc")
-    assert _error(missing) == (400, "invalid")
+    assert _sent_back(missing) == (SETTINGS, "oauth_callback_invalid")
     with schema_context(acme.schema_name):
         assert MailAccount.objects.count() == 0
 
 
 def test_a_refusal_at_the_provider_is_a_clear_error(
-    acme: TestTenant, acme_owner_client: Any, public_client: Any, oauth_mailbox: Mailbox, oauth_server: OAuthTestServer
+    acme: TestTenant,
+    acme_owner_client: Any,
+    public_client: Any,
+    oauth_mailbox: Mailbox,
+    oauth_server: OAuthTestServer,
+    caplog: pytest.LogCaptureFixture,
 ):
     oauth_server.approving_user = None
     bounced = _callback(public_client, _approve(_connect_start(acme_owner_client, oauth_mailbox)))
-    denied = acme_owner_client.get(_path(bounced["Location"]))
-    assert denied.json()["error"] == {
-        "code": "oauth_denied",
-        "message": "Company account did not grant access (access_denied: The user said no).",
-        "fields": {},
-    }
+    with caplog.at_level(logging.INFO, logger="tenant_apps.mail.views_oauth"):
+        denied = acme_owner_client.get(_path(bounced["Location"]))
+    assert _sent_back(denied) == (SETTINGS, "oauth_denied")
+    # the provider's words go to the log, not into a URL
+    assert [record.getMessage() for record in caplog.records if record.name == "tenant_apps.mail.views_oauth"] == [
+        "mail OAuth2 connect refused (oauth_denied): Company account did not grant access (access_denied: The user "
+        "said no)."
+    ]
     with schema_context(acme.schema_name):
         assert MailAccount.objects.count() == 0
 
@@ -360,7 +382,7 @@ def test_approving_another_mailbox_than_asked_is_refused(
     oauth_server.approving_user = "someone-else@example.test"
     bounced = _callback(public_client, _approve(_connect_start(acme_owner_client, oauth_mailbox)))
     refused = acme_owner_client.get(_path(bounced["Location"]))
-    assert _error(refused) == (400, "oauth_wrong_mailbox")
+    assert _sent_back(refused) == (SETTINGS, "oauth_wrong_mailbox")
     with schema_context(acme.schema_name):
         assert MailAccount.objects.count() == 0
 
@@ -372,9 +394,9 @@ def test_another_session_cannot_complete_the_connect(
 
     bounced = _callback(public_client, _approve(_connect_start(acme_owner_client, oauth_mailbox)))
     other_session = owner_client(acme)
-    assert _error(other_session.get(_path(bounced["Location"]))) == (403, "oauth_session_mismatch")
+    assert _sent_back(other_session.get(_path(bounced["Location"]))) == (SETTINGS, "oauth_session_mismatch")
     anonymous = api_client(acme.hostname).get(_path(bounced["Location"]))
-    assert anonymous.status_code in (401, 403)
+    assert _sent_back(anonymous) == (SETTINGS, "oauth_session_required")
     with schema_context(acme.schema_name):
         assert MailAccount.objects.count() == 0
 
@@ -389,7 +411,7 @@ def test_a_state_of_one_company_is_refused_at_another(
 ):
     bounced = _callback(public_client, _approve(_connect_start(acme_owner_client, oauth_mailbox)))
     at_globex = globex_owner_client.get(_path(bounced["Location"]))
-    assert _error(at_globex) == (403, "oauth_wrong_company")
+    assert _sent_back(at_globex) == (SETTINGS, "oauth_wrong_company")
     # and the state is still good where it belongs
     assert acme_owner_client.get(_path(bounced["Location"])).status_code == 302
     with schema_context(globex.schema_name):
@@ -475,3 +497,16 @@ def test_connecting_needs_a_browser_session_not_an_api_token(acme: TestTenant, o
         "/api/mail/oauth/connect", {"provider": "generic", "email_address": oauth_mailbox.username}, format="json"
     )
     assert _error(response) == (400, "oauth_session_required")
+
+
+def test_the_reconnect_link_of_a_password_account_sends_the_browser_to_the_settings_page(
+    acme: TestTenant, acme_owner_client: Any, mailbox: Mailbox
+):
+    from tenant_apps.mail.tests.conftest import account_make
+
+    account = account_make(acme, mailbox)
+    followed = acme_owner_client.get(f"/api/mail/accounts/{account.pk}/oauth/reconnect")
+    assert _sent_back(followed) == (SETTINGS, "oauth_not_oauth")
+    # the API's POST still answers in the one error shape
+    posted = acme_owner_client.post(f"/api/mail/accounts/{account.pk}/oauth/reconnect")
+    assert _error(posted) == (400, "oauth_not_oauth")

@@ -1,6 +1,6 @@
 "use client";
 
-import { useState } from "react";
+import { Suspense, useState } from "react";
 
 import type { MailAccountAdmin } from "@/api/schemas";
 import { errorMessage } from "@/api/errors";
@@ -19,6 +19,7 @@ import { accountHealth, syncLagLabel } from "../../dashboard/utils/mailActivity"
 import { useAdminMailAccounts, useMailAccountDelete, useMailAccountRetest } from "../hooks/useMailAdmin";
 import { ConnectMailboxForm } from "./ConnectMailboxForm";
 import { OAuthConnectCard } from "./OAuthConnectCard";
+import { OAuthErrorBanner } from "./OAuthErrorBanner";
 import { ShareAccountPanel } from "./ShareAccountPanel";
 
 function lagSeconds(lastSyncedAt: string | null): number | null {
@@ -93,6 +94,10 @@ export function MailAccountsPage() {
         description="Every mailbox connected to your company: who owns it, whether its server lets Atrium in, and who else reads it."
         actions={connecting ? null : <Button onClick={() => setConnecting(true)}>Connect a mailbox</Button>}
       />
+      {/* Reads the query string (?oauth_error= after a provider sign-in): rendered in the browser only. */}
+      <Suspense>
+        <OAuthErrorBanner />
+      </Suspense>
       {connecting ? (
         <div className="mb-6 space-y-6">
           <OAuthConnectCard />
