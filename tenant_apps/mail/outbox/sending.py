@@ -269,10 +269,18 @@ def _stale_resolve(outgoing: MailOutgoing, now: datetime) -> str:
                 last_error="",
                 lease_until=None,
             ):
+                webhook_event_emit(
+                    event_type=EventType.MAIL_SENT, data={**_outgoing_event_data(outgoing), "sent_at": now.isoformat()}
+                )
                 return "sent"
         elif row.update(
             status=OutboxStatus.FAILED, delivery_uncertain=True, last_error=UNCERTAIN_AFTER_CRASH, lease_until=None
         ):
+            # Subscribers hear of it like any failed send: a human has to check this one.
+            webhook_event_emit(
+                event_type=EventType.MAIL_SEND_FAILED,
+                data={**_outgoing_event_data(outgoing), "error": UNCERTAIN_AFTER_CRASH, "uncertain": True},
+            )
             return "uncertain"
     return "changed"
 

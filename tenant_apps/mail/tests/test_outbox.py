@@ -23,6 +23,7 @@ from tenant_apps.mail.outbox.compose import ComposeInput, Recipient
 from tenant_apps.mail.outbox.sending import outbox_recover, outbox_send
 from tenant_apps.mail.tests import messages
 from tenant_apps.mail.tests.conftest import Mailbox, ReceivedMail, SmtpAuthServer, account_make
+from tenant_apps.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 
 @pytest.fixture(autouse=True)
@@ -253,6 +254,9 @@ def test_a_crash_after_the_server_accepted_never_sends_twice(
     assert mailbox.smtp is not None
     account = account_make(acme, mailbox)
     with schema_context(acme.schema_name):
+        subscriber = WebhookEndpoint.objects.create(
+            url="https://hooks.example.test/atrium", event_types=["mail.send_failed"], secret_encrypted="unused"
+        )
         outgoing = queue(acme, account)
         # given a worker that dies after the server accepted the message, before the state was written
         with pytest.raises(WorkerKilled):
@@ -268,6 +272,11 @@ def test_a_crash_after_the_server_accepted_never_sends_twice(
         assert (outgoing.status, outgoing.delivery_uncertain) == ("failed", True)
         assert outgoing.last_error == sending.UNCERTAIN_AFTER_CRASH
         assert len(delivered(mailbox.smtp, outgoing.message_id)) == 1
+        # webhook subscribers hear of it as a failed send that may have been delivered
+        [event] = [delivery.payload["data"] for delivery in WebhookDelivery.objects.filter(endpoint=subscriber)]
+        assert (event["outgoing_id"], event["uncertain"], event["error"]) == (
+            outgoing.pk, True, sending.UNCERTAIN_AFTER_CRASH,
+        )  # fmt: skip
         # a plain retry is refused; only a confirmed one sends again, with the same Message-ID
         with pytest.raises(services.OutboxConflict):
             services.outbox_retry(actor=owner(acme), outgoing=outgoing)
@@ -357,6 +366,11 @@ def test_a_cut_gmail_send_found_in_sent_is_marked_sent_not_uncertain(
     account = account_make(acme, mailbox)
     with schema_context(acme.schema_name):
         MailAccount.objects.filter(pk=account.pk).update(provider="gmail")
+        subscriber = WebhookEndpoint.objects.create(
+            url="https://hooks.example.test/atrium",
+            event_types=["mail.sent", "mail.send_failed"],
+            secret_encrypted="unused",
+        )
         filed_by_gmail = queue(acme, account, subject="Filed by Gmail")
         lost = queue(acme, account, subject="Not filed")
         for outgoing in (filed_by_gmail, lost):
@@ -382,6 +396,12 @@ def test_a_cut_gmail_send_found_in_sent_is_marked_sent_not_uncertain(
         assert (lost.status, lost.delivery_uncertain) == ("failed", True)
         assert len(delivered(mailbox.smtp, filed_by_gmail.message_id)) == 1
         assert len(delivered(mailbox.smtp, lost.message_id)) == 1
+        # and webhook subscribers heard the outcome of each
+        events = sorted(
+            (delivery.event_type, delivery.payload["data"]["outgoing_id"])
+            for delivery in WebhookDelivery.objects.filter(endpoint=subscriber)
+        )
+        assert events == [("mail.send_failed", lost.pk), ("mail.sent", filed_by_gmail.pk)]
 
 
 def test_the_queued_task_sends_in_the_tenants_schema_and_the_sync_shows_it_in_sent(
