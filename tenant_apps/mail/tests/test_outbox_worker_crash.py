@@ -8,7 +8,8 @@ rows committed so the worker sees them, and aiosmtpd, whose DATA step kills the 
   never lands).
 The restarted worker runs beat (the outbox sweep every second here) and gets the killed task again from the
 broker (a short visibility timeout): the sweep resolves the send whose lease ran out, the redelivered task finds
-nothing to do, and nothing is sent again.
+nothing to do, and nothing is sent again. A third case kills the worker while the server answers its RCPT: the
+server never had the message, so the next worker sends it, exactly once.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -42,7 +43,14 @@ from tenant_apps.mail.models import MailAccount, MailOutgoing
 from tenant_apps.mail.outbox import services
 from tenant_apps.mail.outbox.compose import ComposeInput, Recipient
 from tenant_apps.mail.outbox.sending import UNCERTAIN_AFTER_CRASH
-from tenant_apps.mail.tests.conftest import SmtpAuthServer, _RecordingHandler, account_make, mailbox_make, owner_client
+from tenant_apps.mail.tests.conftest import (
+    Mailbox,
+    SmtpAuthServer,
+    _RecordingHandler,
+    account_make,
+    mailbox_make,
+    owner_client,
+)
 from tenant_apps.mail.tests.dovecot import DovecotServer
 
 pytestmark = pytest.mark.integration
@@ -87,6 +95,14 @@ class KillingSmtpServer(SmtpAuthServer):
 
 class _KillingHandler(_RecordingHandler):
     smtp: KillingSmtpServer
+
+    async def handle_RCPT(  # noqa: N802 - aiosmtpd's name
+        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
+    ) -> str:
+        answer = await super().handle_RCPT(server, session, envelope, address, rcpt_options)
+        if self.smtp.moment == "before DATA":
+            self.smtp.kill_victim()  # the worker waits for this answer: it never reaches DATA
+        return answer
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's name
         answer = await super().handle_DATA(server, session, envelope)
@@ -235,6 +251,60 @@ def _log_count(path: Path, pattern: str) -> int:
     return len(re.findall(pattern, path.read_text(errors="replace"))) if path.is_file() else 0
 
 
+@dataclass
+class Cut:
+    """A send whose worker was killed, and the new worker (with beat) started once its lease ran out."""
+
+    account: MailAccount
+    outgoing: MailOutgoing
+    task_id: str  # the task the killed worker had taken
+    second: Process
+
+    def received(self, stack: CrashStack) -> int:
+        return sum(f"<{self.outgoing.message_id}>".encode() in mail.data for mail in stack.smtp.received)
+
+
+@contextmanager
+def _send_killed_and_restarted(
+    stack: CrashStack, mailbox: Mailbox, moment: str, monkeypatch: pytest.MonkeyPatch, *, cut_progress: str
+) -> Iterator[Cut]:
+    """Queue a message for a worker that is SIGKILLed at `moment`; check the row says what the dead worker got to
+    write (sending, `cut_progress`, first attempt); yield once its lease ran out and a new worker is running."""
+    account = account_make(stack.tenant, mailbox)
+    stack.accounts.append(account.pk)
+    stack.smtp.moment = moment
+    name = moment.replace(" ", "-")
+    first = stack.worker(f"first-{name}", beat=False, MAIL_SEND_LEASE_SECONDS=str(LEASE_SECONDS))
+    stack.smtp.victim = first
+    stack.smtp.killed.clear()
+    outgoing, task_ids = _queue_on_private_broker(stack, mailbox.username, f"Killed {moment}", monkeypatch)
+    assert len(task_ids) == 1
+    stack.smtp.row_lock = (f'"{stack.tenant.schema_name}"."{MailOutgoing._meta.db_table}"', outgoing.pk)
+    wait_until(f"the worker to be killed ({moment})", stack.smtp.killed.is_set, stack.logs())
+    assert not first.alive()
+    cut_row = MailOutgoing.objects.filter(pk=outgoing.pk)
+    with schema_context(stack.tenant.schema_name):
+        assert cut_row.values_list("status", "progress", "attempts").get() == ("sending", cut_progress, 1)
+        wait_until(
+            "the dead worker's lease to run out",
+            lambda: MailOutgoing.objects.filter(pk=outgoing.pk, lease_until__lt=timezone.now()).exists(),
+            stack.logs(),
+        )
+    second = stack.worker(f"second-{name}", beat=True)
+    try:
+        yield Cut(account, outgoing, task_ids[0], second)
+    finally:
+        second.stop()
+
+
+def _later_sweeps(stack: CrashStack, cut: Cut) -> None:
+    """Two more sweeps run after the outcome was reached (and could have sent it again, but must not)."""
+    log = cut.second.log_path
+    pattern = r"mail\.tenant_outbox_sweep\[[^\]]+\] succeeded"
+    sweeps = _log_count(log, pattern)
+    wait_until("two more sweeps", lambda: _log_count(log, pattern) >= sweeps + 2, stack.logs())
+
+
 @pytest.mark.parametrize("moment", ["before 250", "after 250"])
 def test_a_worker_killed_while_sending_never_sends_twice_and_leaves_it_for_a_human(
     crash_stack: CrashStack,
@@ -248,67 +318,30 @@ def test_a_worker_killed_while_sending_never_sends_twice_and_leaves_it_for_a_hum
     settings.MAIL_UNDO_SEND_SECONDS = 0
     mailbox = mailbox_make(dovecot, stack.smtp)
     with django_db_blocker.unblock():
-        account = account_make(stack.tenant, mailbox)
-        stack.accounts.append(account.pk)
-        stack.smtp.moment = moment
-
-        # given a queued message and a worker that picks it up and is SIGKILLed at `moment` of the SMTP DATA step
-        first = stack.worker(f"first-{moment[:-4]}", beat=False, MAIL_SEND_LEASE_SECONDS=str(LEASE_SECONDS))
-        stack.smtp.victim = first
-        stack.smtp.killed.clear()
-        outgoing, task_ids = _queue_on_private_broker(stack, mailbox.username, f"Killed {moment}", monkeypatch)
-        assert len(task_ids) == 1
-        task_id = task_ids[0]
-        table = f'"{stack.tenant.schema_name}"."{MailOutgoing._meta.db_table}"'
-        stack.smtp.row_lock = (table, outgoing.pk)
-        wait_until("the worker to be killed in the DATA step", stack.smtp.killed.is_set, stack.logs())
-        assert not first.alive()
-
-        def received() -> int:
-            return sum(f"<{outgoing.message_id}>".encode() in mail.data for mail in stack.smtp.received)
-
-        # then the server has the message once, and the row still says what the worker got to write: data handed
-        cut = _row(stack, outgoing.pk)
-        assert (received(), cut.status, cut.progress, cut.attempts) == (1, "sending", "data", 1)
-        assert cut.lease_until is not None
-
-        # when the lease has run out and a new worker (with beat) starts
-        with schema_context(stack.tenant.schema_name):
+        # given a worker SIGKILLed in the DATA step (`moment`), and a new worker with beat started after its lease
+        with _send_killed_and_restarted(stack, mailbox, moment, monkeypatch, cut_progress="data") as cut:
+            outgoing = cut.outgoing
+            # the server had the message once; the row said the worker handed it over (progress data)
+            assert cut.received(stack) == 1
+            log = cut.second.log_path
             wait_until(
-                "the dead worker's lease to run out",
-                lambda: MailOutgoing.objects.filter(pk=outgoing.pk, lease_until__lt=timezone.now()).exists(),
-                stack.logs(),
-            )
-        second = stack.worker(f"second-{moment[:-4]}", beat=True)
-        try:
-            log = second.log_path
-            wait_until(
-                "the sweep to resolve the cut send",
-                lambda: _row(stack, outgoing.pk).status != "sending",
-                stack.logs(),
+                "the sweep to resolve the cut send", lambda: _row(stack, outgoing.pk).status != "sending", stack.logs()
             )
             # the task the killed worker had taken comes back from the broker and does nothing
             wait_until(
                 "the killed worker's task to be redelivered",
-                lambda: _log_count(log, rf"mail\.outbox_send\[{task_id}\] succeeded in [0-9.]+s: 'skipped'") == 1,
+                lambda: _log_count(log, rf"mail\.outbox_send\[{cut.task_id}\] succeeded in [0-9.]+s: 'skipped'") == 1,
                 stack.logs(),
             )
-            # and later sweeps leave it alone
-            sweeps = _log_count(log, r"mail\.tenant_outbox_sweep\[[^\]]+\] succeeded")
-            wait_until(
-                "two more sweeps",
-                lambda: _log_count(log, r"mail\.tenant_outbox_sweep\[[^\]]+\] succeeded") >= sweeps + 2,
-                stack.logs(),
-            )
-        finally:
-            second.stop()
+            _later_sweeps(stack, cut)
 
         # then it was delivered exactly once, and it waits for a human: failed, delivery uncertain, in words
         final = _row(stack, outgoing.pk)
-        assert received() == 1
-        assert (final.status, final.delivery_uncertain, final.last_error, final.attempts, final.lease_until) == (
-            "failed", True, UNCERTAIN_AFTER_CRASH, 1, None,
+        assert cut.received(stack) == 1
+        assert (final.status, final.progress, final.delivery_uncertain, final.last_error, final.attempts) == (
+            "failed", "data", True, UNCERTAIN_AFTER_CRASH, 1,
         )  # fmt: skip
+        assert final.lease_until is None
         # and the owner sees it so through the API; a plain retry is refused, nothing changed
         client = owner_client(stack.tenant)
         shown = client.get(f"/api/mail/outbox/{outgoing.pk}")
@@ -316,11 +349,55 @@ def test_a_worker_killed_while_sending_never_sends_twice_and_leaves_it_for_a_hum
         assert (shown.json()["status"], shown.json()["delivery_uncertain"], shown.json()["last_error"]) == (
             "failed", True, UNCERTAIN_AFTER_CRASH,
         )  # fmt: skip
-        listed = client.get(f"/api/mail/accounts/{account.pk}/outbox")
+        listed = client.get(f"/api/mail/accounts/{cut.account.pk}/outbox")
         assert [(item["id"], item["delivery_uncertain"]) for item in listed.json()["results"]] == [(outgoing.pk, True)]
         refused = client.post(f"/api/mail/outbox/{outgoing.pk}/retry", {}, format="json")
         assert refused.status_code == 409
         assert refused.json()["error"]["code"] == "outbox_conflict"
         assert _row(stack, outgoing.pk).status == "failed"
-        assert received() == 1
+        assert cut.received(stack) == 1
         assert client.post("/api/auth/logout").status_code in (200, 204)  # its session row is committed too
+
+
+def test_a_worker_killed_before_data_is_sent_once_by_the_next_worker(
+    crash_stack: CrashStack,
+    dovecot: DovecotServer,
+    django_db_blocker: Any,
+    settings: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    stack = crash_stack
+    settings.MAIL_UNDO_SEND_SECONDS = 0
+    mailbox = mailbox_make(dovecot, stack.smtp)
+    with django_db_blocker.unblock():
+        # given a worker SIGKILLed while the server answers its RCPT: the server never had the message
+        with _send_killed_and_restarted(stack, mailbox, "before DATA", monkeypatch, cut_progress="") as cut:
+            outgoing = cut.outgoing
+            assert cut.received(stack) == 0
+            # when the new worker's sweep finds it, it is queued again and sent, and its Sent copy filed
+            wait_until(
+                "the message to be sent and filed by the new worker",
+                lambda: (_row(stack, outgoing.pk).status, _row(stack, outgoing.pk).progress) == ("sent", "filed"),
+                stack.logs(),
+            )
+            log = cut.second.log_path
+            # the killed worker's task came back too: one of the two tasks sent it, the other found nothing to do
+            wait_until(
+                "the killed worker's task to be redelivered",
+                lambda: _log_count(log, rf"mail\.outbox_send\[{cut.task_id}\] succeeded") == 1,
+                stack.logs(),
+            )
+            _later_sweeps(stack, cut)
+            sent_tasks = _log_count(log, r"mail\.outbox_send\[[^\]]+\] succeeded in [0-9.]+s: 'sent'")
+
+        # then the server got it exactly once, the second attempt, and the Sent folder has one copy
+        final = _row(stack, outgoing.pk)
+        assert (cut.received(stack), sent_tasks) == (1, 1)
+        assert (final.status, final.delivery_uncertain, final.attempts, final.last_error) == ("sent", False, 2, "")
+        with mailbox.other_client() as client:
+            client.select_folder("Sent", readonly=True)
+            assert len(client.search(["HEADER", "Message-ID", outgoing.message_id])) == 1
+        owner = owner_client(stack.tenant)
+        shown = owner.get(f"/api/mail/outbox/{outgoing.pk}")
+        assert (shown.json()["status"], shown.json()["delivery_uncertain"]) == ("sent", False)
+        assert owner.post("/api/auth/logout").status_code in (200, 204)
