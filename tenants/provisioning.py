@@ -18,6 +18,7 @@ from django_tenants.utils import schema_context
 from psycopg import errors as psycopg_errors
 
 from tenant_apps.accounts.models import Role, User
+from tenant_apps.accounts.token_cache import auth_cache_invalidate
 from tenants.db import connection
 from tenants.models import Domain, Tenant
 from tenants.pool import spare_take
@@ -177,6 +178,8 @@ def tenant_delete(*, tenant: Tenant) -> None:
         Tenant.objects.filter(pk=tenant_id).delete()
     for hostname in hostnames:
         host_cache_forget(hostname)
+    # A later company may get this schema name: nothing a web process remembers about its tokens may outlive it.
+    auth_cache_invalidate(tenant.schema_name)
     # Files kept by tenant id (logo, uploads) and by schema name (mail blobs: tenant_apps.mail.storage).
     for directory in (str(tenant_id), tenant.schema_name):
         shutil.rmtree(Path(settings.MEDIA_ROOT) / "tenants" / directory, ignore_errors=True)

@@ -34,6 +34,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_exists
 
+from tenant_apps.accounts.token_cache import auth_cache_invalidate
 from tenants.db import connection
 from tenants.models import Domain, Tenant
 from tenants.routing import host_cache_forget
@@ -270,6 +271,7 @@ def tenant_backup_restore(*, path: Path) -> Tenant:
         schema_migrate(schema_name)
     for hostname in manifest["domains"]:
         host_cache_forget(hostname)
+    auth_cache_invalidate(schema_name)
     return Tenant.objects.get(pk=manifest["tenant_id"])
 
 

@@ -1,4 +1,8 @@
-"""Bearer API tokens: looked up by their SHA-256 in the current tenant's schema."""
+"""Bearer API tokens: looked up by their SHA-256 in the current tenant's schema.
+
+A random 32-byte secret needs no slow password hash: SHA-256 cannot be reversed and the secret cannot be guessed.
+Lookups are remembered per process and checked against Redis on each request (token_cache).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,8 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.request import Request
 
 from tenant_apps.accounts.models import ApiToken, User
+from tenant_apps.accounts.token_cache import api_token_find, api_token_used
+from tenants.db import connection
 
 TOKEN_PREFIX = "atr_"  # noqa: S105 - a public marker, not a secret
 # last_used_at is written at most this often per token, so reads do not turn into writes.
@@ -34,15 +40,15 @@ class ApiTokenAuthentication(BaseAuthentication):
             token = header[1].decode("ascii")
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed("The token is not valid.") from None
-        api_token = (
-            ApiToken.objects.select_related("user").filter(key_hash=token_hash(token), revoked_at__isnull=True).first()
-        )
+        schema_name = connection.schema_name
+        api_token = api_token_find(schema_name=schema_name, key_hash=token_hash(token))
         if api_token is None or not api_token.user.is_active:
             raise exceptions.AuthenticationFailed("The token is not valid or has been revoked.")
         now = timezone.now()
         if api_token.last_used_at is None or now - api_token.last_used_at >= LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
             api_token.last_used_at = now
+            api_token_used(schema_name=schema_name, api_token=api_token)
         return api_token.user, api_token
 
     def authenticate_header(self, request: Request) -> str:

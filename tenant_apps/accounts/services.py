@@ -42,6 +42,7 @@ from tenant_apps.accounts.links import (
 from tenant_apps.accounts.models import ApiToken, Invitation, Role, User
 from tenant_apps.accounts.selectors import available_timezones, require_admin
 from tenant_apps.accounts.tasks import send_invitation_email, send_password_reset_email
+from tenant_apps.accounts.token_cache import auth_cache_invalidate
 from tenant_apps.audit.models import AuditAction
 from tenant_apps.audit.services import audit_record
 from tenant_apps.webhooks.events import EventType
@@ -98,6 +99,7 @@ def session_logout_everywhere(*, request: HttpRequest, user: User) -> User:
     """End every session of `user` except the one making this request, which gets a new key and stays signed in."""
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+        auth_cache_invalidate()
         user.refresh_from_db(fields=["session_generation"])
         if _is_session_of(request, user):
             update_session_auth_hash(request, user)
@@ -138,6 +140,7 @@ def user_profile_update(
             raise ValidationError({"new_password": ["Enter the new password."]})
         if fields:
             user.save(update_fields=fields)
+            auth_cache_invalidate()
         if "password" in fields and _is_session_of(request, user):
             # The password is part of the session hash: this session is re-signed, all others end.
             update_session_auth_hash(request, user)
@@ -175,6 +178,7 @@ def password_reset_confirm(*, uid: str, token: str, new_password: str) -> User:
         user.set_password(new_password)
         user.session_generation += 1
         user.save(update_fields=["password", "session_generation"])
+        auth_cache_invalidate()
         audit_record(user, AuditAction.PASSWORD_RESET, user)
     return user
 
@@ -242,6 +246,7 @@ def user_update(
             ApiToken.objects.filter(user=target, revoked_at__isnull=True).update(revoked_at=timezone.now())
         if fields:
             target.save(update_fields=fields)
+            auth_cache_invalidate()
         _user_update_audit(actor=actor, target=target, fields=fields, role_before=role_before)
     return target
 
@@ -391,6 +396,7 @@ def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
         if api_token.revoked_at is None:
             api_token.revoked_at = timezone.now()
             api_token.save(update_fields=["revoked_at"])
+            auth_cache_invalidate()
             audit_record(user, AuditAction.API_TOKEN_REVOKE, api_token)
     return api_token
 
