@@ -23,8 +23,10 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from asgiref.sync import ThreadSensitiveContext, sync_to_async
+from django.conf import settings
 from django.core.handlers.asgi import ASGIHandler
 from django.http import HttpRequest, HttpResponseBase
+from django.urls import get_resolver
 
 DEFAULT_THREADS = 8
 
@@ -32,6 +34,13 @@ DEFAULT_THREADS = 8
 def request_threads() -> int:
     raw = os.environ.get("ASGI_THREADS", "").strip()
     return int(raw) if raw else DEFAULT_THREADS
+
+
+def urlconfs_load() -> None:
+    """Import both URLconfs, with every view module they name, and build their route maps now, as the worker
+    starts: otherwise the first request each worker serves pays for it (about a second of CPU) and waits."""
+    for urlconf in (settings.ROOT_URLCONF, settings.PUBLIC_SCHEMA_URLCONF):
+        get_resolver(urlconf).reverse_dict  # noqa: B018 - built on first access
 
 
 class SyncChainASGIHandler(ASGIHandler):

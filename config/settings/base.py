@@ -130,6 +130,8 @@ CACHES = {
         "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
     }
 }
+# One redis.Redis per process instead of one per request (config/redis_clients.py).
+DJANGO_REDIS_CONNECTION_FACTORY = "config.redis_clients.SharedClientConnectionFactory"
 
 AUTH_USER_MODEL = "accounts.User"
 # A company's people sign in with EmailBackend (`email=`); platform staff with PlatformStaffBackend (`staff_email=`).

@@ -154,3 +154,21 @@ def _close_request_thread_connections(application: SyncChainASGIHandler) -> None
     for executor in application._executors:
         executor.submit(connections.close_all).result()
         executor.shutdown()
+
+
+def test_requests_share_one_redis_client() -> None:
+    # Given two request contexts, each with the cache backend Django makes for it
+    import contextvars
+
+    from django.core.cache import caches
+    from django_redis import get_redis_connection
+
+    def client_of_a_new_request() -> Any:
+        return contextvars.Context().run(lambda: caches["default"].client.get_client())
+
+    first, second = client_of_a_new_request(), client_of_a_new_request()
+
+    # Then both use the process's one client (and its pool), as get_redis_connection does
+    assert first is second
+    assert get_redis_connection("default") is first
+    assert first.ping() is True
