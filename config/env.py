@@ -70,7 +70,7 @@ def database_from_url(url: str) -> dict[str, Any]:
         options["pool"] = {"min_size": 1, "max_size": pool_max_size, "timeout": 10}
         conn_max_age = 0
     return {
-        "ENGINE": "django_tenants.postgresql_backend",
+        "ENGINE": "config.postgresql",
         "NAME": name,
         "USER": unquote(parts.username or ""),
         "PASSWORD": unquote(parts.password or ""),

@@ -27,4 +27,3 @@ class SharedClientConnectionFactory(ConnectionFactory):
                 if client is None:
                     client = _clients[key] = super().connect(url)
         return client
-

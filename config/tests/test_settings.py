@@ -72,7 +72,7 @@ def test_prod_starts_with_safe_settings():
 def test_database_url_over_tcp():
     config = database_from_url("postgres://app:p%40ss@db.internal:6432/atrium?sslmode=require")
 
-    assert config["ENGINE"] == "django_tenants.postgresql_backend"
+    assert config["ENGINE"] == "config.postgresql"
     assert (config["NAME"], config["USER"], config["PASSWORD"]) == ("atrium", "app", "p@ss")
     assert (config["HOST"], config["PORT"]) == ("db.internal", "6432")
     assert config["OPTIONS"] == {"sslmode": "require"}
