@@ -200,6 +200,17 @@ async def mix(apps: list[App], companies: list[Any], count: int) -> int:
     return made
 
 
+async def mix_concurrent(apps: list[App], companies: list[Any], count: int, clients: int) -> tuple[int, float]:
+    """The mix from `clients` concurrent clients, as a worker serves it; returns (requests, CPU seconds)."""
+    per_client = max(1, count // clients)
+    await mix(apps, companies, 50)  # warm up
+    started = time.process_time()
+    made = await asyncio.gather(*(mix(apps[index % len(apps) :] + apps[: index % len(apps)],
+                                      companies[index % len(apps) :] + companies[: index % len(apps)], per_client)
+                                  for index in range(clients)))  # fmt: skip
+    return sum(made), time.process_time() - started
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tenants", type=int, default=2)
@@ -207,6 +218,9 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5, help="rounds; the cheapest round of each kind counts")
     parser.add_argument("--profile", type=int, default=0, help="print this many functions of a cProfile run")
     parser.add_argument("--threads", type=int, default=1, help="ASGI_THREADS of the application")
+    parser.add_argument(
+        "--concurrent", type=int, default=0, help="also run the mix from this many concurrent clients and print its CPU"
+    )
     args = parser.parse_args()
 
     url = bench_database_url(BENCH_DATABASE)
@@ -256,6 +270,12 @@ def main() -> int:
         mix_ms = sum(results[kind][1] / results[kind][0] * 1000 * weight for kind, weight in weights.items()) / 100
         load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
         print(f"mix (bench/load.py's weights): {mix_ms:.2f} ms CPU/request; load average {load}")
+        if args.concurrent:
+            made, seconds = uvloop.run(mix_concurrent(apps, companies, args.requests * 10, args.concurrent))
+            print(
+                f"mix from {args.concurrent} concurrent clients on {args.threads} request threads: "
+                f"{seconds / made * 1000:.2f} ms CPU/request over {made} requests; load average {load}"
+            )
         # Function calls per request: unlike CPU time, the same however busy the machine is.
         import cProfile
         import pstats

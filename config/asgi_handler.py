@@ -13,6 +13,12 @@ long-lived single-thread executors instead: request_started, the middleware, the
 still run on one thread, as Django requires, but the thread and its persistent PostgreSQL connection
 (CONN_MAX_AGE) serve request after request, as under a threaded WSGI server. With every thread busy, a new
 request waits for one.
+
+Django's handle() also hops into the thread three times per request (request_started, the response, the
+response's close, which sends request_finished) and runs a second task listening for the client's disconnect,
+which cannot stop a synchronous view anyway. Here one hop does request_started, the request, the view and, for
+a response whose body is already in memory (all but streaming and file responses), its close; the event loop
+then only sends the bytes. A streaming response is closed after it was sent, in a second hop, as Django does.
 """
 
 from __future__ import annotations
@@ -24,9 +30,11 @@ from typing import Any
 
 from asgiref.sync import ThreadSensitiveContext, sync_to_async
 from django.conf import settings
-from django.core.handlers.asgi import ASGIHandler
-from django.http import HttpRequest, HttpResponseBase
-from django.urls import get_resolver
+from django.core import signals
+from django.core.exceptions import RequestAborted
+from django.core.handlers.asgi import ASGIHandler, get_script_prefix
+from django.http import FileResponse, HttpRequest, HttpResponseBase
+from django.urls import get_resolver, set_script_prefix
 
 DEFAULT_THREADS = 8
 
@@ -60,6 +68,38 @@ class SyncChainASGIHandler(ASGIHandler):
 
     async def get_response_async(self, request: HttpRequest) -> HttpResponseBase:
         return await sync_to_async(self.get_response, thread_sensitive=True)(request)
+
+    async def handle(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        try:
+            body_file = await self.read_body(receive)
+        except RequestAborted:
+            return
+        try:
+            set_script_prefix(get_script_prefix(scope))
+            response = await sync_to_async(self._respond, thread_sensitive=True)(scope, body_file)
+            try:
+                await self.send_response(response, send)
+            finally:
+                if response.streaming:
+                    await sync_to_async(response.close, thread_sensitive=True)()
+        finally:
+            body_file.close()
+
+    def _respond(self, scope: dict[str, Any], body_file: Any) -> HttpResponseBase:
+        """The synchronous part of a request, on its thread; a response held in memory leaves already closed."""
+        signals.request_started.send(sender=self.__class__, scope=scope)
+        request, error_response = self.create_request(scope, body_file)
+        if request is None:
+            assert error_response is not None  # noqa: S101 - create_request returns one or the other
+            response = error_response
+        else:
+            response = self.get_response(request)
+            response._handler_class = self.__class__  # type: ignore[attr-defined]
+            if isinstance(response, FileResponse):
+                response.block_size = self.chunk_size
+        if not response.streaming:
+            response.close()
+        return response
 
     def _idle_executors(self) -> asyncio.Queue[ThreadPoolExecutor]:
         if self._idle is None:

@@ -164,7 +164,7 @@ def test_requests_share_one_redis_client() -> None:
     from django_redis import get_redis_connection
 
     def client_of_a_new_request() -> Any:
-        return contextvars.Context().run(lambda: caches["default"].client.get_client())
+        return contextvars.Context().run(lambda: caches["default"].client.get_client())  # type: ignore[attr-defined]
 
     first, second = client_of_a_new_request(), client_of_a_new_request()
 
@@ -172,3 +172,54 @@ def test_requests_share_one_redis_client() -> None:
     assert first is second
     assert get_redis_connection("default") is first
     assert first.ping() is True
+
+
+@pytest.mark.django_db(transaction=False)
+def test_a_request_runs_on_one_thread_and_ends_before_its_bytes_leave(
+    acme: TestTenant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given receivers of request_started and request_finished, and a view probe, noting their thread and order
+    from django.core import signals
+
+    events: list[tuple[str, int]] = []
+
+    def started(**kwargs: Any) -> None:
+        events.append(("started", threading.get_ident()))
+
+    def finished(**kwargs: Any) -> None:
+        events.append(("finished", threading.get_ident()))
+
+    original: Callable[..., Any] = TenantReadOnlyMiddleware.process_view
+
+    def probe(self: TenantReadOnlyMiddleware, request: Any, *args: Any) -> Any:
+        events.append(("view", threading.get_ident()))
+        return original(self, request, *args)
+
+    monkeypatch.setattr(TenantReadOnlyMiddleware, "process_view", probe)
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
+    signals.request_started.connect(started)
+    signals.request_finished.connect(finished)
+    application = SyncChainASGIHandler(threads=1)
+    sent_at: list[int] = []
+    real_send = application.send_response
+
+    async def send_response(response: Any, send: Any) -> None:
+        sent_at.append(len(events))
+        await real_send(response, send)
+
+    monkeypatch.setattr(application, "send_response", send_response)
+
+    # When one request is served
+    try:
+        status = asyncio.run(_get(application, acme.hostname, "/healthz"))
+    finally:
+        signals.request_started.disconnect(started)
+        signals.request_finished.disconnect(finished)
+        _close_request_thread_connections(application)
+
+    # Then started, the view and finished ran in that order on one request thread, all before the response was sent
+    assert status == 200
+    assert [name for name, _ in events] == ["started", "view", "finished"]
+    assert len({thread for _, thread in events}) == 1
+    assert events[0][1] != threading.get_ident()
+    assert sent_at == [3]
