@@ -47,6 +47,7 @@ from tenant_apps.audit.models import AuditAction
 from tenant_apps.audit.services import audit_record
 from tenant_apps.webhooks.events import EventType
 from tenant_apps.webhooks.services import event_emit as webhook_event_emit
+from tenants.db import connection
 from tenants.models import Tenant
 from tenants.routing import tenant_hosts_forget
 
@@ -266,9 +267,18 @@ def user_deactivate(*, actor: User, user_id: int) -> User:
 # --- invitations ----------------------------------------------------------------------------------------------
 
 
+def _current_tenant_id() -> int | None:
+    """The current schema's company: the one routing put on the connection, or (tasks, schema_context) looked up."""
+    schema_name = current_schema_name()
+    routed = connection.tenant
+    if isinstance(routed, Tenant) and routed.schema_name == schema_name:
+        return int(routed.pk)
+    return Tenant.objects.filter(schema_name=schema_name).values_list("pk", flat=True).first()
+
+
 def _user_limit_ensure(*, replacing_email: str, now: datetime) -> None:
     """The plan's user limit counts active people and open invitations (a replaced invitation is not counted)."""
-    tenant_id = Tenant.objects.filter(schema_name=current_schema_name()).values_list("pk", flat=True).first()
+    tenant_id = _current_tenant_id()
     if tenant_id is None:
         return
     open_invitations = Invitation.objects.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now)
