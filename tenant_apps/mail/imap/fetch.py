@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from imapclient import IMAPClient
@@ -42,6 +43,34 @@ def uid_fetch(
     # imapclient keys answers by UID and keeps the sequence number as SEQ; an answer without a UID (unsolicited)
     # has no SEQ and is dropped.
     return {int(uid): values for uid, values in parsed.items() if isinstance(uid, int) and b"SEQ" in values}
+
+
+# One answer to `UID FETCH ... (UID RFC822.SIZE)` as imaplib keeps it ("* 7 FETCH" taken off), items in either order.
+SIZE_ANSWER = re.compile(rb"\d+ \((?:UID (\d+) RFC822\.SIZE (\d+)|RFC822\.SIZE (\d+) UID (\d+))\)")
+
+
+def uid_sizes(client: IMAPClient, uids: str) -> dict[int, int]:
+    """RFC822.SIZE per UID. The first step of a folder's initial sync asks this of every new message before any
+    worker can start, and imapclient's general parser took 30 microseconds per answer (0.3 s for 10,000); answers
+    of the usual shape are read with one regex, anything else by that parser."""
+    imap: Any = client._imap
+    tag = imap._command("UID", "FETCH", uids, "(UID RFC822.SIZE)")
+    typ, data = imap._command_complete("FETCH", tag)
+    client._checkok("fetch", typ, data)
+    typ, data = imap._untagged_response(typ, data, "FETCH")
+    sizes: dict[int, int] = {}
+    for line in data:
+        match = SIZE_ANSWER.fullmatch(line) if isinstance(line, bytes) else None
+        if match is None:
+            parsed = parse_fetch_response(data, client.normalise_times, True)
+            return {
+                int(uid): int(values.get(b"RFC822.SIZE", 0))
+                for uid, values in parsed.items()
+                if isinstance(uid, int) and b"SEQ" in values
+            }
+        uid, size, size_first, uid_second = match.groups()
+        sizes[int(uid or uid_second)] = int(size or size_first)
+    return sizes
 
 
 def vanished_take(client: IMAPClient) -> set[int]:

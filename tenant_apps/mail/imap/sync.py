@@ -43,7 +43,7 @@ from tenant_apps.mail.imap.connection import (
     imap_close,
     imap_connect,
 )
-from tenant_apps.mail.imap.fetch import uid_fetch, uid_search_all, uid_set, vanished_take
+from tenant_apps.mail.imap.fetch import uid_fetch, uid_search_all, uid_set, uid_sizes, vanished_take
 from tenant_apps.mail.imap.gmail import identity as gmail_identity
 from tenant_apps.mail.imap.pool_init import django_setup
 from tenant_apps.mail.models import (
@@ -547,11 +547,15 @@ class AccountSync:
     def _messages_fetch(self, client: IMAPClient, folder: MailFolder, uids_newest_first: list[int]) -> int:
         if self.executor is None and len(uids_newest_first) >= PARALLEL_PARSE_MIN_MESSAGES:
             self.executor = parse_pool()
-        items = ["UID", "RFC822.SIZE", *(["FLAGS", *gmail.GMAIL_FETCH_ITEMS] if self.gmail else [])]
-        answers = uid_fetch(client, uid_set(uids_newest_first), items)
-        # Gmail: a message already stored under another folder (moved to Trash, back from Spam) moves, not copied.
-        moved = gmail.messages_repoint(folder, answers) if self.gmail else set()
-        sizes = {uid: int(values.get(b"RFC822.SIZE", 0)) for uid, values in answers.items() if uid not in moved}
+        if self.gmail:
+            items = ["UID", "RFC822.SIZE", "FLAGS", *gmail.GMAIL_FETCH_ITEMS]
+            answers = uid_fetch(client, uid_set(uids_newest_first), items)
+            # A message already stored under another folder (moved to Trash, back from Spam) moves, not copied.
+            moved = gmail.messages_repoint(folder, answers)
+            sizes = {uid: int(values.get(b"RFC822.SIZE", 0)) for uid, values in answers.items() if uid not in moved}
+        else:
+            moved = set()
+            sizes = uid_sizes(client, uid_set(uids_newest_first))
         added = len(moved)
         # Expunged meanwhile: gone, nothing to fetch.
         uids = [uid for uid in uids_newest_first if uid in sizes]
@@ -659,19 +663,83 @@ class FetchJob:
     gmail: bool = False
 
 
+# How long a parse worker keeps its IMAP session after a batch, waiting for the folder's next one.
+WORKER_SESSION_IDLE_SECONDS = 2.0
+# What tells a session that was kept but has died meanwhile (the server timed it out, the network dropped it).
+STALE_SESSION_ERRORS = (imaplib.IMAP4.abort, OSError, EOFError)
+
+
+class _WorkerSession:
+    """A parse worker's logged-in IMAP session, kept from one batch of a sync to the next and logged out once no
+    batch came for WORKER_SESSION_IDLE_SECONDS. A login per batch cost the server a new process and both sides
+    a TCP connection and LOGIN (perf over the bench: Dovecot's login and session start-up were about a fifth of
+    its CPU). A worker runs one job at a time; the lock is for the timer that logs out."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.server: ServerSettings | None = None
+        self.client: IMAPClient | None = None
+        self.timer: threading.Timer | None = None
+
+    def take(self, server: ServerSettings) -> tuple[IMAPClient, bool]:
+        """A session for `server`: the kept one (True) or a new one (False)."""
+        with self.lock:
+            if self.timer is not None:
+                self.timer.cancel()
+                self.timer = None
+            kept, kept_server = self.client, self.server
+            self.client = self.server = None
+        if kept is not None and kept_server == server:
+            return kept, True
+        if kept is not None:
+            imap_close(kept)
+        return imap_connect(server), False
+
+    def keep(self, server: ServerSettings, client: IMAPClient) -> None:
+        with self.lock:
+            self.server, self.client = server, client
+            self.timer = threading.Timer(WORKER_SESSION_IDLE_SECONDS, self.expire)
+            self.timer.daemon = True
+            self.timer.start()
+
+    def expire(self) -> None:
+        with self.lock:
+            client = self.client
+            self.client = self.server = self.timer = None
+        if client is not None:
+            imap_close(client)
+
+
+_worker_session = _WorkerSession()
+
+
+def _select_checked(client: IMAPClient, job: FetchJob) -> None:
+    selected = client.select_folder(job.folder_name, readonly=True)
+    if int(selected.get(b"UIDVALIDITY", 0)) != job.uid_validity:
+        raise imaplib.IMAP4.error(f"UIDVALIDITY of {job.folder_name} changed during the sync")
+
+
 def fetch_and_parse(job: FetchJob) -> tuple[list[FetchedMessage], list[ParsedMessage], BlobPack]:
-    """Run in a worker process: fetch one batch over a connection of its own, parse it, store the blobs in one
-    pack; the raw bytes are dropped before the result goes back."""
-    client = imap_connect(job.server)
+    """Run in a worker process: fetch one batch over the worker's own session, parse it, store the blobs in one
+    pack; the raw bytes are dropped before the result goes back. The session is kept for the next batch unless
+    anything went wrong with it."""
+    client, kept = _worker_session.take(job.server)
     try:
-        selected = client.select_folder(job.folder_name, readonly=True)
-        if int(selected.get(b"UIDVALIDITY", 0)) != job.uid_validity:
-            raise imaplib.IMAP4.error(f"UIDVALIDITY of {job.folder_name} changed during the sync")
+        try:
+            _select_checked(client, job)
+        except STALE_SESSION_ERRORS:
+            if not kept:
+                raise
+            imap_close(client)
+            client = imap_connect(job.server)
+            _select_checked(client, job)
         fetched = batch_fetch(
             client, job.uids, job.sizes, size_limit=job.size_limit, condstore=job.condstore, gmail=job.gmail
         )
-    finally:
+    except BaseException:
         imap_close(client)
+        raise
+    _worker_session.keep(job.server, client)
     parsed, pack = messages_parse_packed([(message.raw, message.truncated) for message in fetched], job.blob_root)
     return [replace(message, raw=b"") for message in fetched], parsed, pack
 
