@@ -606,6 +606,7 @@ class AccountSync:
     ) -> int:
         with transaction.atomic():
             toast_compression_fast()
+            commit_without_flush_wait()
             blob_pack_record(pack=pack)
             stored = messages_store(account=self.account, folder=folder, fetched=fetched, parsed=parsed)
             MailAccount.objects.filter(pk=self.account.pk).update(sync_messages_done=F("sync_messages_done") + stored)
@@ -1019,6 +1020,17 @@ def toast_compression_fast() -> None:
     if _lz4_offered(connection.alias):
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL default_toast_compression = lz4")
+
+
+def commit_without_flush_wait() -> None:
+    """Commit this batch without waiting for its WAL to reach the disk (synchronous_commit off, this transaction
+    only). Safe for a sync: PostgreSQL never loses such a commit without also losing every later one, the folder's
+    state is written by an ordinary commit after its last batch (which flushes everything before it), and batches
+    lost in a server crash are fetched again by the next sync, which asks for every UID not stored. Waiting for
+    the flush of every batch's megabytes of WAL took 40-60% of the initial sync's time while other work wrote
+    to the disk (bench, 5,000 messages: 490-510 msgs/s waiting, 1,280-1,430 not)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL synchronous_commit = off")
 
 
 def _ids_reserve(model: type[Any], count: int) -> list[int]:
