@@ -3,7 +3,8 @@
 
 In one run: a private Dovecot (deploy/dovecot/) is filled by APPEND with N realistic messages (plain, HTML,
 attachments of 20 KB to 1.5 MB, conversations) and every message is read once (warm caches for all), then
-  - Atrium's initial sync of the account (parse, store rows, thread, index, raw and attachments on disk): msgs/s,
+  - Atrium's initial sync of the account (parse, store rows, thread, index, raw and attachments on disk): msgs/s;
+    every message must be searchable when it returns,
   - a sync with nothing changed: ms (median of 7),
   - IDLE latency: `manage.py mail_idle` runs as its own process; the time from an APPEND by another client to the
     message being returned by the API (search for a word only it has): ms (median of 5),
@@ -291,7 +292,7 @@ def bench_atrium(args: argparse.Namespace, port: int) -> dict[str, Any]:
     from tenant_apps.accounts.models import ApiToken, User
     from tenant_apps.mail import services
     from tenant_apps.mail.imap.sync import AccountSync, parse_pool
-    from tenant_apps.mail.models import MailMessage, MailThread
+    from tenant_apps.mail.models import MailMessage, MailMessageSearch, MailThread
     from tenants.db import connection
     from tenants.pool import pool_refill
     from tenants.provisioning import tenant_provision
@@ -331,6 +332,10 @@ def bench_atrium(args: argparse.Namespace, port: int) -> dict[str, Any]:
         stored = MailMessage.objects.filter(account=account).count()
         if stored != args.messages or report.added != args.messages:
             raise RuntimeError(f"Atrium stored {stored} of {args.messages} messages")
+        # Searchable when the sync returns: the search rows are built within the measured time.
+        searchable = MailMessageSearch.objects.filter(message__account=account).count()
+        if searchable != args.messages:
+            raise RuntimeError(f"only {searchable} of {args.messages} messages are searchable after the sync")
         threads = MailThread.objects.filter(account=account).count()
         print(
             f"atrium initial sync: {args.messages / initial_seconds:.0f} msgs/s ({initial_seconds:.1f}s, "

@@ -5,9 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models.functions import Left
 from django.utils import timezone
 
 SEARCH_BODY_CHARS = 100_000
@@ -171,15 +170,6 @@ class MailMessage(models.Model):
     labels = ArrayField(models.CharField(max_length=1000), default=list, blank=True)
     gmail_message_id = models.BigIntegerField(null=True, blank=True)
     gmail_thread_id = models.BigIntegerField(null=True, blank=True)
-    # Computed by PostgreSQL on insert, so indexing costs the sync no Python time. The body is capped: a
-    # tsvector holds at most 1 MB, and the start of a long mail is what people search for.
-    search_vector = models.GeneratedField(
-        expression=SearchVector("subject", config="simple", weight="A")
-        + SearchVector("participants", config="simple", weight="B")
-        + SearchVector(Left("text_body", SEARCH_BODY_CHARS), config="simple", weight="C"),
-        output_field=SearchVectorField(),
-        db_persist=True,
-    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -199,12 +189,27 @@ class MailMessage(models.Model):
             models.Index(fields=["thread", "internal_date"], name="mail_message_thread"),
             models.Index(fields=["account", "message_id"], name="mail_message_msgid"),
             models.Index(fields=["from_address"], name="mail_message_from"),
-            GinIndex(fields=["search_vector"], name="mail_message_search"),
             GinIndex(fields=["labels"], name="mail_message_labels"),
         ]
 
     def __str__(self) -> str:
         return self.subject
+
+
+class MailMessageSearch(models.Model):
+    """A message's full-text search vector (subject A, participants B, the first SEARCH_BODY_CHARS of the body C),
+    in a table of its own so that a folder's initial sync can build it on a second connection while its next
+    batches are written (tenant_apps.mail.search). Any other insert of a message gets its row from a trigger
+    (migration 0007), in the same statement."""
+
+    message = models.OneToOneField(MailMessage, on_delete=models.CASCADE, primary_key=True, related_name="search")
+    search_vector = SearchVectorField()
+
+    class Meta:
+        indexes = [GinIndex(fields=["search_vector"], name="mail_message_search_vector")]
+
+    def __str__(self) -> str:
+        return str(self.message_id)
 
 
 class AddressRole(models.TextChoices):

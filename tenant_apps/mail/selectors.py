@@ -71,9 +71,11 @@ def mail_message_list(*, actor: User, account: MailAccount, filters: MessageFilt
         messages = messages.filter(internal_date__lt=filters.until)
     if filters.query.strip():
         messages = messages.filter(
-            search_vector=SearchQuery(filters.query.replace("\x00", ""), config="simple", search_type="websearch")
+            search__search_vector=SearchQuery(
+                filters.query.replace("\x00", ""), config="simple", search_type="websearch"
+            )
         )
-    return messages.defer("text_body", "html_body", "search_vector")
+    return messages.defer("text_body", "html_body")
 
 
 def mail_message_get(*, actor: User, message_id: int) -> MailMessage | None:

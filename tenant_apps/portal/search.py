@@ -75,8 +75,8 @@ def message_search(*, actor: User, text: str, limit: int) -> list[MessageHit]:
         return []
     query = SearchQuery(tsquery, config="simple", search_type="raw")
     messages = (
-        MailMessage.objects.filter(account__in=mail_account_list(actor=actor).values("pk"), search_vector=query)
-        .annotate(rank=SearchRank(F("search_vector"), query))
+        MailMessage.objects.filter(account__in=mail_account_list(actor=actor).values("pk"), search__search_vector=query)
+        .annotate(rank=SearchRank(F("search__search_vector"), query))
         .order_by("-rank", "-internal_date", "-id")
         .only("id", "account_id", "subject", "from_name", "from_address", "snippet", "internal_date")[:limit]
     )

@@ -61,6 +61,7 @@ from tenant_apps.mail.models import (
 )
 from tenant_apps.mail.oauth.tokens import access_token_expire, account_secret
 from tenant_apps.mail.parsing.mime import Address, ParsedMessage, clean_text, messages_parse_packed
+from tenant_apps.mail.search import SearchBuilder, search_deferred, search_rows_build, search_rows_missing_build
 from tenant_apps.mail.storage import BlobPack, mail_blob_root
 from tenant_apps.webhooks.events import EventType
 from tenant_apps.webhooks.services import event_emit as webhook_event_emit
@@ -206,6 +207,7 @@ class AccountSync:
         self.selected_uid_validity: int | None = None
         self.folders_total = 0
         self.progress_started = False
+        self.search_builder: SearchBuilder | None = None
 
     # --- connection -------------------------------------------------------------------------------------------
     def _connect(self) -> IMAPClient:
@@ -415,6 +417,8 @@ class AccountSync:
                 sync_messages_total=F("sync_messages_total") + len(new_uids)
             )
             report.added = self._messages_fetch(client, folder, sorted(new_uids, reverse=True))
+            # Rows a cut sync (or a failed second connection) left without their search row.
+            search_rows_missing_build(folder_id=folder.pk)
         MailFolder.objects.filter(pk=folder.pk).update(
             uid_validity=uid_validity,
             uid_next=uid_next,
@@ -574,11 +578,23 @@ class AccountSync:
 
     def _messages_fetch_parallel(self, folder: MailFolder, uids: list[int], sizes: dict[int, int]) -> int:
         """Worker processes fetch (each over its own IMAP connection) and parse batches; this one writes them,
-        in order, newest first. The raw bytes never cross a process boundary."""
+        in order, newest first. The raw bytes never cross a process boundary. Batches that commit on their own
+        get their search rows from a second connection meanwhile (`SearchBuilder`)."""
         if self.executor is None or not uids:
             return 0
+        if not connection.in_atomic_block:
+            self.search_builder = SearchBuilder(schema_name=connection.schema_name)
+        try:
+            return self._batches_store_in_order(self.executor, folder, uids, sizes)
+        finally:
+            if self.search_builder is not None:
+                self.search_builder.finish()
+                self.search_builder = None
+
+    def _batches_store_in_order(
+        self, executor: Executor, folder: MailFolder, uids: list[int], sizes: dict[int, int]
+    ) -> int:
         server = account_server(self.account)
-        selected_validity = self.selected_uid_validity
         in_flight: deque[Future[tuple[list[FetchedMessage], list[ParsedMessage], BlobPack]]] = deque()
         workers = max(1, os.cpu_count() or 1)
         added = 0
@@ -586,7 +602,7 @@ class AccountSync:
             job = FetchJob(
                 server=server,
                 folder_name=folder.name,
-                uid_validity=selected_validity,
+                uid_validity=self.selected_uid_validity,
                 uids=batch_uids,
                 sizes={uid: sizes[uid] for uid in batch_uids},
                 size_limit=self.size_limit,
@@ -594,7 +610,7 @@ class AccountSync:
                 blob_root=str(self.blob_root),
                 gmail=self.gmail,
             )
-            in_flight.append(self.executor.submit(fetch_and_parse, job))
+            in_flight.append(executor.submit(fetch_and_parse, job))
             if len(in_flight) > 2 * workers:
                 added += self._batch_store(folder, *in_flight.popleft().result())
         while in_flight:
@@ -607,10 +623,17 @@ class AccountSync:
         with transaction.atomic():
             toast_compression_fast()
             commit_without_flush_wait()
+            search_deferred()
             blob_pack_record(pack=pack)
-            stored = messages_store(account=self.account, folder=folder, fetched=fetched, parsed=parsed)
-            MailAccount.objects.filter(pk=self.account.pk).update(sync_messages_done=F("sync_messages_done") + stored)
-        return stored
+            message_ids = messages_store(account=self.account, folder=folder, fetched=fetched, parsed=parsed)
+            if self.search_builder is None:
+                search_rows_build(message_ids=message_ids)
+            MailAccount.objects.filter(pk=self.account.pk).update(
+                sync_messages_done=F("sync_messages_done") + len(message_ids)
+            )
+        if self.search_builder is not None:
+            self.search_builder.batch_committed(message_ids)
+        return len(message_ids)
 
 
 def batch_fetch(
@@ -1057,10 +1080,11 @@ def _copy(model: type[Any], columns: tuple[str, ...], rows: list[tuple[Any, ...]
 
 def messages_store(
     *, account: MailAccount, folder: MailFolder, fetched: list[FetchedMessage], parsed: list[ParsedMessage]
-) -> int:
-    """Insert one batch: messages, their addresses and attachments, threads; call inside a transaction."""
+) -> list[int]:
+    """Insert one batch: messages, their addresses and attachments, threads; call inside a transaction. Returns the
+    new messages' ids."""
     if not fetched:
-        return 0
+        return []
     dates = [message.internal_date for message in fetched]
     thread_ids = threads_assign(
         account=account,
@@ -1142,7 +1166,7 @@ def messages_store(
         attachments,
     )
     threads_recount(set(thread_ids))
-    return len(rows)
+    return message_ids
 
 
 def messages_remove(*, folder: MailFolder, uids: set[int]) -> int:
