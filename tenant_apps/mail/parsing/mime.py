@@ -6,6 +6,7 @@ each header and each part is read on its own, and what could not be read is list
 
 from __future__ import annotations
 
+import binascii
 import email
 import email.utils
 import re
@@ -307,8 +308,35 @@ def _attachment_bytes(part: Message) -> bytes:
             except Exception:  # noqa: BLE001
                 return str(inner[0]).encode("utf-8", "replace")
         return b""
+    quick = _base64_decoded(part)
+    if quick is not None:
+        return quick
     payload = part.get_payload(decode=True)
     return payload if isinstance(payload, bytes) else b""
+
+
+def _base64_decoded(part: Message) -> bytes | None:
+    """A well-formed base64 body decoded in two C passes; None for anything else (then email decodes it).
+
+    email splits the body into lines and joins them before decoding: for the attachments of the bench a third of
+    the decoding time. Where email's first attempt succeeds (only the alphabet once line breaks are gone, whole
+    quads) this gives the same bytes; every other case, with its defects, is left to email.
+    """
+    if str(part.get("content-transfer-encoding", "")).lower() != "base64":
+        return None
+    payload = part.get_payload()
+    if not isinstance(payload, str):
+        return None
+    try:
+        encoded = payload.encode("ascii").translate(None, b"\r\n")
+    except UnicodeEncodeError:
+        return None
+    if len(encoded) % 4:
+        return None
+    try:
+        return binascii.a2b_base64(encoded, strict_mode=True)
+    except binascii.Error:
+        return None
 
 
 def _filename(part: Message) -> str:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tenant_apps.mail.parsing.mime import _fast_parse, message_parse
+from tenant_apps.mail.parsing.mime import _attachment_bytes, _base64_decoded, _fast_parse, message_parse, mime_parse
 from tenant_apps.mail.tests import messages
 
 NESTED = (
@@ -84,3 +84,35 @@ def test_well_formed_multipart_takes_the_fast_path_and_odd_mime_does_not():
     assert all(_fast_parse(raw) is not None for raw in MULTIPART.values())
     assert _fast_parse(CORPUS["broken_boundary"]) is None
     assert _fast_parse(CORPUS["nested_rfc822"]) is None
+
+
+BASE64_BODIES = {
+    # name: (body, decoded in C without email's line splitting)
+    "lines_crlf": (b"aGVsbG8g\r\nd29ybGQh\r\n", True),
+    "lines_lf_padded": (b"aGVsbG8gd29y\nbGQ=\n", True),
+    "one_line": (b"AAECAwQFBgcICQ==", True),
+    "empty": (b"", True),
+    "missing_padding": (b"aGVsbG8gd29ybGQ\r\n", False),
+    "spaces_inside": (b"aGVs bG8g\r\nd29y bGQh\r\n", False),
+    "junk_characters": (b"aGVs!bG8g*d29ybGQh\r\n", False),
+    "padding_in_the_middle": (b"aGk=aGk=\r\n", False),
+    "too_long_by_one": (b"aGVsbG8gd\r\n", False),
+    "eight_bit": (b"aGVs\xe9bG8g\r\n", False),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BASE64_BODIES))
+def test_base64_attachments_decode_exactly_as_email_does(name: str):
+    # given an attachment with this base64 body
+    body, quick = BASE64_BODIES[name]
+    raw = (
+        b"Content-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=a.bin\r\n"
+        b"Content-Transfer-Encoding: base64\r\n\r\n" + body
+    )
+    part = mime_parse(raw)
+    # when its bytes are read (then the standard way)
+    decoded = _attachment_bytes(part)
+    standard = mime_parse(raw).get_payload(decode=True)
+    # then they are the same, and only well-formed bodies took the quick way
+    assert decoded == standard
+    assert (_base64_decoded(part) is not None) is quick
