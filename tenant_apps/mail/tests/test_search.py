@@ -20,6 +20,8 @@ from tenant_apps.mail.search import SearchBuilder
 from tenant_apps.mail.selectors import MessageFilters, mail_message_list
 from tenant_apps.mail.tests import messages
 from tenant_apps.mail.tests.conftest import Mailbox, account_make
+from tenants.models import SpareSchema
+from tenants.provisioning import tenant_provision
 
 
 def _found(account: MailAccount, query: str) -> list[str]:
@@ -151,3 +153,36 @@ def test_initial_sync_in_worker_processes_is_searchable_when_it_ends(
         finally:
             account.delete()
             MailBlob.objects.exclude(pk__in=blobs_before).delete()
+
+
+def test_a_company_cloned_from_the_template_has_the_search_trigger(test_tenants: dict[str, TestTenant], db: None):
+    # given a company made by cloning the template schema (no spare left)
+    SpareSchema.objects.all().delete()  # rows only; rolled back with the test
+    made = tenant_provision(
+        company_name="Cloned Search",
+        subdomain="clonedsearch",
+        admin_email="boss@clonedsearch.test",
+        admin_password="x" * 16,
+    )
+    assert made.schema_source == "clone"
+    with schema_context(made.tenant.schema_name):
+        account = MailAccount.objects.create(
+            owner=made.owner,
+            name="Clone",
+            email_address="clone@example.test",
+            imap_host="127.0.0.1",
+            imap_port=1,
+            imap_security="none",
+            smtp_host="127.0.0.1",
+            smtp_port=1,
+            smtp_security="none",
+            username="clone",
+            password_encrypted=secret_encrypt("x"),
+        )
+        folder = MailFolder.objects.create(account=account, name="INBOX", role="inbox")
+        # when a message is inserted there
+        MailMessage.objects.create(
+            account=account, folder=folder, uid=1, subject="Cloned heron", internal_date=timezone.now()
+        )
+        # then its search row came from the trigger the clone carries
+        assert _found(account, "heron") == ["Cloned heron"]
