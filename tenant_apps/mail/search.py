@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.db import connections
 from django_tenants.utils import schema_context
@@ -29,10 +31,16 @@ SEARCH_VECTOR_SQL = (
 )
 
 
-def search_deferred() -> None:
-    """In this transaction, messages inserted get no search row from the trigger: the caller builds them."""
+@contextmanager
+def search_deferred() -> Iterator[None]:
+    """Messages inserted in this block get no search row from the trigger: the caller builds them. Set for the
+    transaction (SET LOCAL) and turned off again at the end of the block, so that inside an outer transaction
+    later inserts get theirs; on an exception the rollback undoes it."""
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL atrium.mail_search_deferred = 'on'")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL atrium.mail_search_deferred = 'off'")
 
 
 def search_rows_build(*, message_ids: list[int]) -> int:

@@ -623,9 +623,9 @@ class AccountSync:
         with transaction.atomic():
             toast_compression_fast()
             commit_without_flush_wait()
-            search_deferred()
             blob_pack_record(pack=pack)
-            message_ids = messages_store(account=self.account, folder=folder, fetched=fetched, parsed=parsed)
+            with search_deferred():
+                message_ids = messages_store(account=self.account, folder=folder, fetched=fetched, parsed=parsed)
             if self.search_builder is None:
                 search_rows_build(message_ids=message_ids)
             MailAccount.objects.filter(pk=self.account.pk).update(
