@@ -121,7 +121,7 @@ def dovecot_start(
     directory.chmod(0o755)
     shutil.chown(directory / "mail", "nobody", "nogroup")
     users_file = directory / "users"
-    logins = users if users is not None else [f"user{number}@example.test" for number in range(1, 101)]
+    logins = users if users is not None else [f"user{number}@example.test" for number in range(1, 201)]
     users_file.write_text("".join(f"{login}:{{PLAIN}}{DEFAULT_PASSWORD}\n" for login in logins))
     shutil.chown(users_file, "root", "dovecot")
     users_file.chmod(0o640)
