@@ -36,7 +36,7 @@ from django.core.handlers.asgi import ASGIHandler, get_script_prefix
 from django.http import FileResponse, HttpRequest, HttpResponseBase
 from django.urls import get_resolver, set_script_prefix
 
-DEFAULT_THREADS = 8
+DEFAULT_THREADS = 4
 
 
 def request_threads() -> int:

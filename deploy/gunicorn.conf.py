@@ -2,13 +2,15 @@
 
     gunicorn -c deploy/gunicorn.conf.py
 
-WEB_BIND            address to listen on (0.0.0.0:8000)
+WEB_BIND            address to listen on (0.0.0.0:8000; a fixed port: every worker listens on it, config/web_worker.py)
+WEB_REUSE_PORT      1: each worker has its own listener on WEB_BIND (SO_REUSEPORT), so connections spread evenly
+                    over the workers; 0: gunicorn's one shared listener (the busiest worker takes most of them)
 WEB_WORKERS         worker processes (2 per core)
 WEB_TIMEOUT         seconds a worker may stay silent before it is killed and replaced (30)
 WEB_GRACEFUL_TIMEOUT seconds in-flight requests get to finish after SIGTERM or a reload (30)
 WEB_KEEPALIVE       seconds an idle upstream connection from nginx is kept (75; above nginx's 60)
 WEB_MAX_REQUESTS    requests after which a worker is replaced, with jitter (0: never)
-ASGI_THREADS        long-lived threads per worker running requests' synchronous part (8; config/asgi_handler.py)
+ASGI_THREADS        long-lived threads per worker running requests' synchronous part (4; config/asgi_handler.py)
 FORWARDED_ALLOW_IPS proxies whose X-Forwarded-For/-Proto are believed (127.0.0.1; in Compose the nginx network)
 PROMETHEUS_MULTIPROC_DIR  directory for the metrics of all workers; emptied when gunicorn starts
 WEB_DATABASE_POOL_MAX_SIZE PostgreSQL connections per worker from psycopg's pool (0: one persistent per thread)
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -36,11 +39,16 @@ def _int(name: str, default: int) -> int:
 # PostgreSQL connection for DATABASE_CONN_MAX_AGE seconds: ASGI_THREADS connections per worker, no pool to pass
 # through. WEB_DATABASE_POOL_MAX_SIZE > 0 puts psycopg's pool in between instead (config/env.py).
 os.environ["DATABASE_POOL_MAX_SIZE"] = os.environ.get("WEB_DATABASE_POOL_MAX_SIZE", "0")
-os.environ["ASGI_THREADS"] = str(_int("ASGI_THREADS", 8))
+os.environ["ASGI_THREADS"] = str(_int("ASGI_THREADS", 4))
 
 wsgi_app = "config.asgi:application"
-worker_class = "uvicorn_worker.UvicornWorker"
-bind = [os.environ.get("WEB_BIND", "0.0.0.0:8000")]
+if os.environ.get("WEB_REUSE_PORT", "1").strip() != "0":
+    # Every worker opens its own listener on WEB_BIND; gunicorn's must be elsewhere (config/web_worker.py says why).
+    worker_class = "config.web_worker.ReusePortUvicornWorker"
+    bind = [f"unix:{tempfile.gettempdir()}/atrium-web-{os.getpid()}.sock"]
+else:
+    worker_class = "uvicorn_worker.UvicornWorker"
+    bind = [os.environ.get("WEB_BIND", "0.0.0.0:8000")]
 workers = _int("WEB_WORKERS", 2 * (os.cpu_count() or 1))
 timeout = _int("WEB_TIMEOUT", 30)
 graceful_timeout = _int("WEB_GRACEFUL_TIMEOUT", 30)

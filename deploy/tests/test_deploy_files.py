@@ -355,6 +355,7 @@ def test_gunicorn_takes_its_knobs_from_the_environment():
         "DATABASE_CONN_MAX_AGE": "60",
         "WEB_DATABASE_POOL_MAX_SIZE": "6",
         "ASGI_THREADS": "12",
+        "WEB_REUSE_PORT": "0",
     }
 
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)
@@ -363,6 +364,20 @@ def test_gunicorn_takes_its_knobs_from_the_environment():
     assert result.stdout.split() == [
         "3", "45", "20", "['127.0.0.1:9001']", "uvicorn_worker.UvicornWorker", "100", "6", "12"
     ]  # fmt: skip
+
+
+def test_gunicorn_workers_listen_on_web_bind_themselves_by_default():
+    script = "import runpy; c = runpy.run_path('deploy/gunicorn.conf.py'); print(c['bind'][0], c['worker_class'])"
+    env = {key: value for key, value in os.environ.items() if key not in ("WEB_REUSE_PORT", "ASGI_THREADS")}
+
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)
+
+    assert result.returncode == 0, result.stderr
+    bind, worker_class = result.stdout.split()
+    # gunicorn's own listener is a private Unix socket; each worker opens WEB_BIND (deploy/tests/test_web_worker.py)
+    assert bind.startswith("unix:")
+    assert bind.endswith(".sock")
+    assert worker_class == "config.web_worker.ReusePortUvicornWorker"
 
 
 def test_gunicorn_defaults_to_persistent_connections_on_its_request_threads():
