@@ -69,6 +69,11 @@ control_socket_disable = True
 
 def on_starting(server: Any) -> None:
     """Metrics files of a previous run would be added to this run's counters: start from an empty directory."""
+    if worker_class == "config.web_worker.ReusePortUvicornWorker":
+        # The workers bind WEB_BIND themselves: refuse here, as gunicorn's own bind would, if it is taken.
+        from config.web_worker import DEFAULT_BIND, address_free_ensure
+
+        address_free_ensure(os.environ.get("WEB_BIND", "").strip() or DEFAULT_BIND)
     directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
     if directory:
         path = Path(directory)

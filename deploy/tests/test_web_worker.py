@@ -6,6 +6,7 @@ from __future__ import annotations
 import http.client
 import os
 import socket
+import subprocess
 import sys
 import time
 from collections import Counter
@@ -143,3 +144,25 @@ def test_two_listeners_share_one_address():
         plain.close()
     finally:
         first.close()
+
+
+def test_gunicorn_refuses_an_address_another_server_listens_on(tmp_path: Path):
+    # Given another server on the port (a second Atrium's workers would be in its SO_REUSEPORT group silently)
+    port = port_free()
+    other = reuse_port_listener(f"127.0.0.1:{port}", 16)
+    try:
+        env = {**os.environ, "WEB_BIND": f"127.0.0.1:{port}", "WEB_WORKERS": "1"}
+        # When gunicorn starts on it
+        result = subprocess.run(
+            [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONFIG)],
+            cwd=GUNICORN_CONFIG.parent.parent,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        other.close()
+    # Then it stops at once and says why, instead of sharing the port
+    assert result.returncode != 0
+    assert f"WEB_BIND 127.0.0.1:{port} cannot be used: Address already in use" in result.stdout + result.stderr
