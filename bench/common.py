@@ -43,3 +43,42 @@ def database_recreate(url: str, *, create: bool = True) -> None:
 
 def database_drop(url: str) -> None:
     database_recreate(url, create=False)
+
+
+def _interpreter_workload(rounds: int) -> int:
+    """Plain interpreter work of the kind a request does: calls, attribute and dict access, small strings."""
+
+    class Row:
+        __slots__ = ("key", "value")
+
+        def __init__(self, key: str, value: int) -> None:
+            self.key = key
+            self.value = value
+
+    def render(row: Row) -> dict[str, str]:
+        return {"key": row.key, "value": str(row.value), "label": f"{row.key}:{row.value}"}
+
+    total = 0
+    for number in range(rounds):
+        rows = [Row(f"k{index}", index + number) for index in range(20)]
+        rendered = [render(row) for row in rows]
+        total += sum(len(item["label"]) for item in rendered)
+    return total
+
+
+def interpreter_speed_ms(runs: int = 7, rounds: int = 2000) -> float:
+    """CPU milliseconds of a fixed pure-Python workload, the least of `runs` runs.
+
+    This is how fast the machine runs Python at the time: the same code in the same interpreter takes a fixed
+    number of instructions, so the figure moves only with the CPU the machine gets (its clock, and neighbours on
+    a shared host). Benchmarks print it beside their results, so runs on different days or machines can be
+    compared; the least of several runs is the machine at its least disturbed.
+    """
+    import time
+
+    best = float("inf")
+    for _ in range(runs):
+        started = time.process_time()
+        _interpreter_workload(rounds)
+        best = min(best, time.process_time() - started)
+    return round(best * 1000, 1)

@@ -46,7 +46,13 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import bench_database_url, database_drop, database_recreate, percentile  # noqa: E402
+from bench.common import (  # noqa: E402
+    bench_database_url,
+    database_drop,
+    database_recreate,
+    interpreter_speed_ms,
+    percentile,
+)
 
 BENCH_DATABASE = "atrium_bench_load"
 CACHE_PREFIX = "atrium-bench-load"
@@ -165,9 +171,12 @@ def cpu_snapshot(stack: Stack, url: str) -> dict[str, float]:
     }
 
 
-def cpu_report(before: dict[str, float], after: dict[str, float], elapsed: float) -> str:
+def cpu_used(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    return {name: after[name] - before.get(name, 0.0) for name in after}
+
+
+def cpu_report(used: dict[str, float], elapsed: float) -> str:
     cores = os.cpu_count() or 1
-    used = {name: after[name] - before.get(name, 0.0) for name in after}
     parts = ", ".join(f"{name} {seconds:.1f} s ({seconds / (elapsed * cores):.0%})" for name, seconds in used.items())
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     return f"cpu over {elapsed:.0f} s x {cores} cores: {parts}; load average {load}"
@@ -332,6 +341,8 @@ def main() -> int:
     from deploy.local_stack import stack_start, world_readable_directory
 
     stack = None
+    used: dict[str, float] = {}
+    speed_before = speed_after = 0.0
     media_root = world_readable_directory("atrium-bench-media-")
     metrics_dir = world_readable_directory("atrium-bench-metrics-")
     try:
@@ -353,11 +364,19 @@ def main() -> int:
         # The load generator shares the CPUs with what it measures: uvloop (as uvicorn uses) keeps it lean.
         import uvloop
 
+        speed_before = interpreter_speed_ms()
         cpu_before = cpu_snapshot(stack, url)
         results, elapsed = uvloop.run(
             drive(stack.https_port, companies, context, args.clients, args.seconds, args.max_requests)
         )
-        print(cpu_report(cpu_before, cpu_snapshot(stack, url), elapsed), flush=True)
+        used = cpu_used(cpu_before, cpu_snapshot(stack, url))
+        speed_after = interpreter_speed_ms()
+        print(cpu_report(used, elapsed), flush=True)
+        print(
+            f"interpreter speed (bench.common.interpreter_speed_ms, lower is faster): {speed_before} ms before, "
+            f"{speed_after} ms after",
+            flush=True,
+        )
     finally:
         if stack is not None:
             stack.stop()
@@ -396,6 +415,11 @@ def main() -> int:
         "clients": args.clients,
         "tenants": args.tenants,
         "web_workers": args.web_workers,
+        # CPU of the whole stack (web workers, PostgreSQL, nginx, this load generator) per answered request, and
+        # how fast this machine ran plain Python before and after: requests/s only compare across machines and
+        # days together with these.
+        "stack_cpu_ms_per_request": round(1000 * sum(used.values()) / answered, 2) if answered else None,
+        "interpreter_ms": [speed_before, speed_after],
     }
     print(json.dumps(summary))
     return 0

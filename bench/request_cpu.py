@@ -29,7 +29,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import bench_database_url, database_drop, database_recreate  # noqa: E402
+from bench.common import bench_database_url, database_drop, database_recreate, interpreter_speed_ms  # noqa: E402
 
 BENCH_DATABASE = "atrium_bench_request_cpu"
 CACHE_PREFIX = "atrium-bench-request-cpu"
@@ -300,6 +300,8 @@ def main() -> int:
             **{f"{kind}_cpu_ms": round(seconds / made * 1000, 2) for kind, (made, seconds) in results.items()},
             "requests": total_requests,
             "cpu_seconds": round(total_seconds, 2),
+            # How fast the machine ran plain Python meanwhile (bench/common.py): CPU ms compare across runs with it.
+            "interpreter_ms": interpreter_speed_ms(),
         }
     finally:
         from django.db import connections
