@@ -5,11 +5,14 @@ output serializers. They parse and present; the rules live in services.py and se
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+import inspect
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from django.core.validators import RegexValidator
+from django.db.models.query_utils import DeferredAttribute
 from rest_framework import serializers
+from rest_framework.fields import empty
 
 from tenant_apps.accounts.models import ApiToken, Invitation, Role, User
 
@@ -93,8 +96,16 @@ class LoginSerializer(InputSerializer):
 # the first instance's unbound fields are kept as the class's template and each instance gets deep copies, as DRF
 # does with declared fields. Only for serializers whose fields depend on nothing but the class. (A comment, not a
 # docstring: the OpenAPI schema would give every subclass its text as a description.)
+#
+# Presenting goes the short way too: DRF's to_representation copies every field for each serializer (the list
+# serializer's child included), then asks each field to read its attribute through a chain of generic checks.
+# Where every field reads one plain attribute of the instance (a column or a property; no method, no relation
+# shown as a key or a link, no default but a column's), the class keeps a plan once, (name, attribute, present)
+# per field, and an instance is presented by reading the attributes and presenting the values that are not None,
+# as DRF's own loop does. Any other class, and any instance that is a mapping, goes DRF's way.
 class OutputModelSerializer(serializers.ModelSerializer):
     _fields_template: ClassVar[dict[str, serializers.Field] | None] = None
+    _plan: ClassVar[tuple[tuple[str, str, Callable[[Any], Any]], ...] | None] = None
 
     def get_fields(self) -> dict[str, serializers.Field]:
         template = type(self).__dict__.get("_fields_template")
@@ -102,6 +113,41 @@ class OutputModelSerializer(serializers.ModelSerializer):
             template = super().get_fields()
             type(self)._fields_template = template
         return copy.deepcopy(template)
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        plan = type(self).__dict__.get("_plan")
+        if plan is None:
+            plan = type(self)._plan = self._plan_build()
+        if not plan or isinstance(instance, Mapping):
+            return dict(super().to_representation(instance))
+        represented = {}
+        for name, attribute, present in plan:
+            value = getattr(instance, attribute)
+            represented[name] = None if value is None else present(value)
+        return represented
+
+    def _plan_build(self) -> tuple[tuple[str, str, Callable[[Any], Any]], ...]:
+        """The plan of this class, or () where some field needs DRF's general way."""
+        model = self.Meta.model
+        plan = []
+        for field in self._readable_fields:
+            attribute = field.source_attrs[0] if len(field.source_attrs) == 1 else ""
+            on_class = getattr(model, attribute, None) if attribute else None
+            plain = (
+                attribute
+                and field.source != "*"
+                # A default stands in for an attribute the instance lacks; a column's it never lacks.
+                and (field.default is empty or isinstance(on_class, DeferredAttribute))
+                and not isinstance(field, serializers.RelatedField | serializers.ManyRelatedField)
+                and not isinstance(field, serializers.ListSerializer)
+                and not inspect.isfunction(on_class)
+                and not isinstance(on_class, classmethod | staticmethod)
+                and (not isinstance(field, serializers.BaseSerializer) or isinstance(field, OutputModelSerializer))
+            )
+            if not plain:
+                return ()
+            plan.append((str(field.field_name), attribute, field.to_representation))
+        return tuple(plan)
 
 
 class UserSerializer(OutputModelSerializer):

@@ -3,14 +3,20 @@ fields of its own, the same ones ModelSerializer would build."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
+from django.utils import timezone
+from django_tenants.utils import schema_context
 from rest_framework import serializers
 
-from tenant_apps.accounts.models import User
+from shared_apps.common.testing import TestTenant
+from tenant_apps.accounts.models import ApiToken, Invitation, Role, User
 from tenant_apps.accounts.serializers import (
     ApiTokenCreatedSerializer,
     ApiTokenSerializer,
     InvitationSerializer,
     MeSerializer,
+    OutputModelSerializer,
     UserSerializer,
 )
 
@@ -58,3 +64,87 @@ def test_representation_is_unchanged():
         "admin",
         True,
     )
+
+
+def drf_representation(serializer: serializers.Serializer, instance: object) -> dict:
+    """What DRF's own Serializer.to_representation gives for `instance` (the general way, field by field)."""
+    return dict(serializers.Serializer.to_representation(serializer, instance))
+
+
+def test_the_short_way_presents_what_drf_does(acme: TestTenant):
+    with schema_context(acme.schema_name):
+        owner = User.objects.get(email=acme.owner_email)
+        owner.last_login = datetime(2026, 3, 1, 12, 30, 45, 123456, tzinfo=UTC)
+        never_signed_in = User(pk=99, email="new@acme.test", full_name="", role=Role.MEMBER, is_active=False)
+        now = timezone.now()
+        invited = Invitation.objects.create(
+            email="inv@acme.test", role=Role.ADMIN, invited_by=owner, nonce_hash="x", expires_at=now + timedelta(days=1)
+        )
+        orphan = Invitation(pk=5, email="o@acme.test", role=Role.MEMBER, invited_by=None, nonce_hash="y",
+                            created_at=now, expires_at=now - timedelta(days=1), revoked_at=None)  # fmt: skip
+        token = ApiToken.objects.create(user=owner, name="ci", prefix="atr_x", key_hash="h" * 64)
+        token.last_used_at = now
+        # What api_token_create hands back, once.
+        token.token = "atr_x.secret"  # type: ignore[attr-defined]
+        cases = [
+            (UserSerializer, owner),
+            (UserSerializer, never_signed_in),
+            (MeSerializer, owner),
+            (InvitationSerializer, invited),
+            (InvitationSerializer, orphan),
+            (ApiTokenSerializer, token),
+            (ApiTokenCreatedSerializer, token),
+        ]
+        for cls, instance in cases:
+            short, drf = cls(instance).data, drf_representation(cls(), instance)
+
+            assert short == drf, cls.__name__
+            assert list(short) == list(drf), cls.__name__
+            assert cls._plan, f"{cls.__name__} should take the short way"
+
+        # Datetimes as DRF writes them (ISO 8601, UTC as Z); the nested inviter through its own plan.
+        assert UserSerializer(owner).data["last_login"] == "2026-03-01T12:30:45.123456Z"
+        assert InvitationSerializer(invited).data["invited_by"] == {
+            "id": owner.pk,
+            "email": owner.email,
+            "full_name": owner.full_name,
+        }
+        assert InvitationSerializer(orphan).data["invited_by"] is None
+        assert InvitationSerializer(orphan).data["status"] == "expired"
+
+        # A list goes through the child's short way too.
+        assert UserSerializer([owner, never_signed_in], many=True).data == [
+            drf_representation(UserSerializer(), owner),
+            drf_representation(UserSerializer(), never_signed_in),
+        ]
+
+
+def test_a_mapping_goes_drfs_way():
+    data = UserSerializer({"id": 3, "email": "m@example.test", "full_name": "M", "role": "member",
+                           "is_active": True, "date_joined": None, "last_login": None}).data  # fmt: skip
+
+    assert data["id"] == 3
+    assert data["email"] == "m@example.test"
+    assert data["date_joined"] is None
+
+
+def test_a_class_with_a_method_or_a_relation_field_goes_drfs_way():
+    class WithMethod(OutputModelSerializer):
+        class Meta:
+            model = User
+            fields = ["id", "get_username"]
+            read_only_fields = fields
+
+    class WithKey(OutputModelSerializer):
+        class Meta:
+            model = Invitation
+            fields = ["id", "invited_by"]
+            read_only_fields = fields
+
+    user = User(pk=4, email="k@example.test", full_name="Kay")
+    invitation = Invitation(pk=8, email="k@example.test", invited_by_id=4)
+
+    assert WithMethod(user).data == {"id": 4, "get_username": "k@example.test"}
+    assert WithKey(invitation).data == {"id": 8, "invited_by": 4}
+    assert WithMethod._plan == ()
+    assert WithKey._plan == ()
