@@ -4,6 +4,7 @@ fields of its own, the same ones ModelSerializer would build."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 from django_tenants.utils import schema_context
@@ -148,3 +149,23 @@ def test_a_class_with_a_method_or_a_relation_field_goes_drfs_way():
     assert WithKey(invitation).data == {"id": 8, "invited_by": 4}
     assert WithMethod._plan == ()
     assert WithKey._plan == ()
+
+
+def test_datetimes_are_written_as_drf_writes_them_in_any_active_time_zone():
+    moments = [
+        datetime(2026, 3, 1, 12, 30, 45, 123456, tzinfo=UTC),
+        datetime(2026, 7, 1, 0, 0, tzinfo=UTC),  # no microseconds
+        datetime(2026, 7, 1, 9, 15, tzinfo=ZoneInfo("America/New_York")),
+        datetime(2026, 7, 1, 9, 15),  # noqa: DTZ001 - naive: DRF makes it aware in the current zone
+    ]
+    for zone in ("UTC", "Europe/Berlin", "Asia/Kolkata"):
+        with timezone.override(ZoneInfo(zone)):
+            for moment in moments:
+                user = User(pk=1, email="t@example.test", full_name="T", role=Role.MEMBER, is_active=True,
+                            date_joined=moment, last_login=moment)  # fmt: skip
+
+                assert UserSerializer(user).data == drf_representation(UserSerializer(), user), (zone, moment)
+
+    with timezone.override(ZoneInfo("Europe/Berlin")):
+        user = User(pk=1, email="t@example.test", date_joined=moments[0], last_login=None)
+        assert UserSerializer(user).data["date_joined"] == "2026-03-01T13:30:45.123456+01:00"
