@@ -1,6 +1,7 @@
 """Read-only companies: on a company's host, every write is refused while reads (and export) keep working.
 
-Placed after routing and authentication. Only non-safe methods cost anything (one indexed query in public);
+Placed after routing and authentication. Only non-safe methods cost anything (the company's billing row, as the
+process remembers it while its billing generation, read with the route, holds: shared_apps.billing.account_cache);
 signing in and out, password resets, the login handoff and the billing endpoints that bring a company back
 stay open.
 """
@@ -47,7 +48,7 @@ class TenantReadOnlyMiddleware:
         match = request.resolver_match
         if match is not None and match.url_name in ALWAYS_OPEN:
             return None
-        access = tenant_access(tenant_id=tenant.pk)
+        access = tenant_access(tenant_id=tenant.pk, generations=getattr(request, "billing_generations", None))
         if not access.read_only:
             return None
         status = 403 if access.reason == "suspended" else 402

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -118,8 +119,12 @@ def mail_sync_allowed(*, tenant_id: int, now: datetime | None = None) -> bool:
     return since is None or now - since < timedelta(days=int(settings.MAIL_SYNC_READ_ONLY_DAYS))
 
 
-def tenant_access(*, tenant_id: int) -> TenantAccess:
-    return access_of(billing_account_get(tenant_id=tenant_id))
+def tenant_access(*, tenant_id: int, generations: Sequence[bytes | None] | None = None) -> TenantAccess:
+    """What the company may do now, from its billing row as this process remembers it (account_cache);
+    `generations` are its billing generations when the request read them already."""
+    from shared_apps.billing.account_cache import billing_account_remembered
+
+    return access_of(billing_account_remembered(tenant_id=tenant_id, generations=generations))
 
 
 def plan_of_tenant(*, tenant_id: int) -> Plan | None:

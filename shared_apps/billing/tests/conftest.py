@@ -21,6 +21,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from shared_apps.billing.account_cache import billing_cache_invalidate
 from shared_apps.billing.models import BillingAccount, BillingStatus, Plan
 from shared_apps.billing.tests.stripe_front import StripeFront, stripe_event, stripe_signature
 from shared_apps.common.testing import TestTenant, api_client, peer_required
@@ -174,6 +175,13 @@ def acme_account(acme: TestTenant, plans: dict[str, Plan]) -> BillingAccount:
 @pytest.fixture(autouse=True)
 def _signup_counters_cleared(rate_limit_counters_cleared: None) -> None:
     """Rate-limit counters live in Redis, outside the rolled-back transaction: each test starts without any."""
+
+
+def account_update(tenant_id: int, **values: Any) -> None:
+    """Change a company's billing row directly, as an operator would in SQL, and announce it as services do: a
+    queryset update sends no signal, and web processes remember billing rows (account_cache)."""
+    BillingAccount.objects.filter(tenant_id=tenant_id).update(**values)
+    billing_cache_invalidate(tenant_id=tenant_id)
 
 
 def deliver(body: bytes, signature: str) -> Any:

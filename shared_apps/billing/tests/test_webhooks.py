@@ -17,6 +17,7 @@ from shared_apps.billing.tests.conftest import (
     WEBHOOK_SECRET,
     YEARLY_PRICE,
     WebhookSink,
+    account_update,
     deliver,
     deliver_delivery,
     deliver_event,
@@ -48,7 +49,7 @@ def checkout_completed(
     Stripe would send is delivered to the app. Returns the completed session.
 
     The free trial is over first: localstripe has no `trialing` state for a trial carried into Stripe."""
-    BillingAccount.objects.filter(tenant_id=acme.tenant_id).update(trial_ends_at=timezone.now() - timedelta(days=1))
+    account_update(acme.tenant_id, trial_ends_at=timezone.now() - timedelta(days=1))
     response = owner_client(acme).post("/api/billing/checkout", {"plan": plan}, format="json")
     assert response.status_code == 200, response.content
     session_id = response.json()["url"].rsplit("/", 1)[1]
@@ -108,7 +109,7 @@ def test_unknown_customer_is_logged_answered_200_and_changes_nothing(
 def test_checkout_after_the_trial_brings_a_read_only_company_back_on_the_bought_plan(
     acme: TestTenant, acme_account: BillingAccount, billing_on, webhook_sink
 ):
-    BillingAccount.objects.filter(pk=acme_account.pk).update(trial_ends_at=timezone.now() - timedelta(days=1))
+    account_update(acme.tenant_id, trial_ends_at=timezone.now() - timedelta(days=1))
     client = owner_client(acme)
     refused = client.post("/api/tokens", {"name": "ci"}, format="json")
 
@@ -210,7 +211,7 @@ def test_payment_failure_goes_past_due_then_read_only_and_payment_brings_it_back
     assert client.post("/api/invitations", {"email": "one@acme.test"}, format="json").status_code == 201
 
     # when the grace period runs out
-    BillingAccount.objects.filter(pk=acme_account.pk).update(past_due_since=timezone.now() - timedelta(days=8))
+    account_update(acme.tenant_id, past_due_since=timezone.now() - timedelta(days=8))
 
     # then every write is refused while reads, logout and billing keep working
     refused = client.post("/api/invitations", {"email": "two@acme.test"}, format="json")
@@ -250,7 +251,7 @@ def test_a_canceled_subscription_makes_the_company_read_only(
     acme: TestTenant, acme_account: BillingAccount, billing_on, webhook_sink
 ):
     session = checkout_completed(acme, billing_on, webhook_sink)
-    BillingAccount.objects.filter(pk=acme_account.pk).update(trial_ends_at=timezone.now() - timedelta(days=1))
+    account_update(acme.tenant_id, trial_ends_at=timezone.now() - timedelta(days=1))
     client = owner_client(acme)
 
     billing_on.localstripe("DELETE", f"/v1/subscriptions/{session['subscription']}")
@@ -362,9 +363,7 @@ def test_billing_portal_opens_for_the_company_customer(
 
 
 def test_without_stripe_keys_billing_is_off_and_nothing_calls_stripe(acme: TestTenant, acme_account: BillingAccount):
-    BillingAccount.objects.filter(pk=acme_account.pk).update(
-        status=BillingStatus.CANCELED, trial_ends_at=timezone.now() - timedelta(days=30)
-    )
+    account_update(acme.tenant_id, status=BillingStatus.CANCELED, trial_ends_at=timezone.now() - timedelta(days=30))
     client = owner_client(acme)
 
     state = client.get("/api/billing").json()
