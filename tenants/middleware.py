@@ -9,9 +9,12 @@ from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
 from django.urls import set_urlconf
 
+from shared_apps.billing.account_cache import generation_keys as billing_generation_keys
 from shared_apps.common.errors import error_response
+from tenant_apps.accounts.token_cache import generation_key as auth_generation_key
 from tenants.db import connection
-from tenants.routing import public_hostnames, tenant_for_host
+from tenants.models import Tenant
+from tenants.routing import public_hostnames, tenant_route
 
 
 def request_hostname(request: HttpRequest) -> str:
@@ -36,9 +39,14 @@ class TenantRoutingMiddleware:
             request.tenant = None  # type: ignore[attr-defined]
             request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
         else:
-            tenant = tenant_for_host(hostname)
+            routed = tenant_route(hostname, also_read=_company_generation_keys)
+            tenant = routed.tenant
             if tenant is None:
                 return _unknown_host()
+            if routed.also is not None:
+                # Read before any database read of this request, as token_cache and account_cache require.
+                request.auth_generation = routed.also[0]  # type: ignore[attr-defined]
+                request.billing_generations = routed.also[1:]  # type: ignore[attr-defined]
             tenant.domain_url = hostname
             request.tenant = tenant  # type: ignore[attr-defined]
             connection.set_tenant(tenant)
@@ -49,6 +57,12 @@ class TenantRoutingMiddleware:
         finally:
             # A worker thread serves other hosts next; it must not keep this tenant's search_path.
             connection.set_schema_to_public()
+
+
+def _company_generation_keys(tenant: Tenant) -> tuple[str, ...]:
+    """The company's generations a request may need, read in the routing round trip: auth (token lookups),
+    billing and plans (the read-only check on writes)."""
+    return (auth_generation_key(tenant.schema_name), *billing_generation_keys(tenant.pk))
 
 
 def _unknown_host() -> HttpResponse:

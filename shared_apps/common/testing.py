@@ -108,11 +108,13 @@ def globex(test_tenants: dict[str, TestTenant], db: None) -> TestTenant:
 
 @pytest.fixture(autouse=True)
 def _process_caches_forgotten() -> None:
-    """Billing rows a test's requests left in this process may come from its rolled-back transaction
+    """Routes and billing rows a test's requests left in this process may come from its rolled-back transaction
     (the test client shares its connection): each test starts without them. Tokens are keyed by their random
     hash and need no such care."""
     from shared_apps.billing.account_cache import entries_forget
+    from tenants.routing import routes_forget
 
+    routes_forget()
     entries_forget()
 
 

@@ -1,11 +1,12 @@
 """API token lookups remembered by each web process, valid only while their company's generation in Redis holds.
 
-Looking a bearer token up costs a query (and its ORM compilation) on every API request. Each process keeps what
-the lookup found (the token's and its user's rows) under the company's schema and the token's hash, together with
-the company's *auth generation*: a random number in Redis that every change to the company's tokens or people
-replaces (auth_cache_invalidate, called by the services that revoke, deactivate, change a role or a password).
-A request reads the generation (one Redis GET instead of the query) and uses a remembered lookup only when it
-was made under the same generation, so a revoke on one worker takes effect on every worker at its next request.
+Looking a bearer token up costs a query (and its ORM compilation) on every API request. Each process keeps what the
+lookup found (the token's and its user's rows) under the company's schema and the token's hash, together with the
+company's *auth generation*: a random number in Redis that every change to the company's tokens or people replaces
+(auth_cache_invalidate, called by the services that revoke, deactivate, change a role or a password). A request
+reads the generation (in the same Redis round trip as its route, tenants.routing, instead of the query) and uses a
+remembered lookup only when it was made under the same generation, so a revoke on one worker takes effect on every
+worker at its next request.
 
 The generation is read before the database, so a lookup racing with a change is stored under the old generation
 and never used. Invalidation replaces the generation at once and again after the transaction commits: a request
@@ -52,7 +53,7 @@ class _Entry:
 _entries: dict[tuple[str, str], _Entry] = {}
 
 
-def _generation_key(schema_name: str) -> str:
+def generation_key(schema_name: str) -> str:
     return f"{settings.CACHES['default'].get('KEY_PREFIX', '')}:auth-generation:{schema_name}"
 
 
@@ -63,7 +64,7 @@ def _generation_new() -> str:
 def generation_read(schema_name: str) -> bytes | None:
     """The company's current generation (made on first use), or None with Redis unreachable."""
     redis = get_redis_connection("default")
-    key = _generation_key(schema_name)
+    key = generation_key(schema_name)
     try:
         value = redis.get(key)
         if value is None:
@@ -78,7 +79,7 @@ def generation_read(schema_name: str) -> bytes | None:
 
 def _generation_replace(schema_name: str) -> None:
     try:
-        get_redis_connection("default").set(_generation_key(schema_name), _generation_new())
+        get_redis_connection("default").set(generation_key(schema_name), _generation_new())
     except RedisError:
         # Every process that serves a request meanwhile finds Redis down too and forgets what it remembered.
         logger.error("auth generation of %s not replaced: Redis unreachable", schema_name)
@@ -99,12 +100,15 @@ def _token_from(values: tuple[Any, ...], user_values: tuple[Any, ...]) -> ApiTok
     return api_token
 
 
-def api_token_find(*, schema_name: str, key_hash: str) -> ApiToken | None:
+def api_token_find(*, schema_name: str, key_hash: str, generation: bytes | None = None) -> ApiToken | None:
     """The unrevoked token with this hash in the current schema (its user loaded), remembered when possible.
 
-    Each call returns new model instances: a request may change its user object without touching anyone else's.
+    `generation` is the company's generation when the request read it already (with its route, before any
+    database read); otherwise it is read here. Each call returns new model instances: a request may change its
+    user object without touching anyone else's.
     """
-    generation = generation_read(schema_name)
+    if generation is None:
+        generation = generation_read(schema_name)
     cache_key = (schema_name, key_hash)
     if generation is not None:
         entry = _entries.get(cache_key)
