@@ -12,6 +12,7 @@ from django.urls import set_urlconf
 from shared_apps.billing.account_cache import generation_keys as billing_generation_keys
 from shared_apps.common.errors import error_response
 from tenant_apps.accounts.token_cache import generation_key as auth_generation_key
+from tenant_apps.accounts.token_cache import retired_key as auth_retired_key
 from tenants.db import connection
 from tenants.models import Tenant
 from tenants.routing import public_hostnames, tenant_route
@@ -46,7 +47,8 @@ class TenantRoutingMiddleware:
             if routed.also is not None:
                 # Read before any database read of this request, as token_cache and account_cache require.
                 request.auth_generation = routed.also[0]  # type: ignore[attr-defined]
-                request.billing_generations = routed.also[1:]  # type: ignore[attr-defined]
+                request.auth_retired = routed.also[1] or b""  # type: ignore[attr-defined]
+                request.billing_generations = routed.also[2:]  # type: ignore[attr-defined]
             tenant.domain_url = hostname
             request.tenant = tenant  # type: ignore[attr-defined]
             connection.set_tenant(tenant)
@@ -60,9 +62,13 @@ class TenantRoutingMiddleware:
 
 
 def _company_generation_keys(tenant: Tenant) -> tuple[str, ...]:
-    """The company's generations a request may need, read in the routing round trip: auth (token lookups),
-    billing and plans (the read-only check on writes)."""
-    return (auth_generation_key(tenant.schema_name), *billing_generation_keys(tenant.pk))
+    """The company's generations a request may need, read in the routing round trip: auth (token lookups) with
+    its retired tokens, billing and plans (the read-only check on writes)."""
+    return (
+        auth_generation_key(tenant.schema_name),
+        auth_retired_key(tenant.schema_name),
+        *billing_generation_keys(tenant.pk),
+    )
 
 
 def _unknown_host() -> HttpResponse:

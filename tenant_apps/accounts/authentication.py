@@ -42,8 +42,12 @@ class ApiTokenAuthentication(BaseAuthentication):
             raise exceptions.AuthenticationFailed("The token is not valid.") from None
         schema_name = connection.schema_name
         # Read with the route, before any database read (tenants.middleware); absent on a first request.
-        generation = getattr(request, "auth_generation", None)
-        api_token = api_token_find(schema_name=schema_name, key_hash=token_hash(token), generation=generation)
+        api_token = api_token_find(
+            schema_name=schema_name,
+            key_hash=token_hash(token),
+            generation=getattr(request, "auth_generation", None),
+            retired=getattr(request, "auth_retired", None),
+        )
         if api_token is None or not api_token.user.is_active:
             raise exceptions.AuthenticationFailed("The token is not valid or has been revoked.")
         now = timezone.now()

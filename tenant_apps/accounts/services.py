@@ -42,7 +42,7 @@ from tenant_apps.accounts.links import (
 from tenant_apps.accounts.models import ApiToken, Invitation, Role, User
 from tenant_apps.accounts.selectors import available_timezones, require_admin
 from tenant_apps.accounts.tasks import send_invitation_email, send_password_reset_email
-from tenant_apps.accounts.token_cache import auth_cache_invalidate
+from tenant_apps.accounts.token_cache import auth_cache_invalidate, token_retire
 from tenant_apps.audit.models import AuditAction
 from tenant_apps.audit.services import audit_record
 from tenant_apps.webhooks.events import EventType
@@ -406,7 +406,7 @@ def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
         if api_token.revoked_at is None:
             api_token.revoked_at = timezone.now()
             api_token.save(update_fields=["revoked_at"])
-            auth_cache_invalidate()
+            token_retire(api_token.key_hash)
             audit_record(user, AuditAction.API_TOKEN_REVOKE, api_token)
     return api_token
 

@@ -8,6 +8,14 @@ reads the generation (in the same Redis round trip as its route, tenants.routing
 remembered lookup only when it was made under the same generation, so a revoke on one worker takes effect on every
 worker at its next request.
 
+Revoking one token retires only that token: its hash's first 16 hex digits are appended to the company's
+*retired list* in Redis (token_retire, at once and after commit), which a request reads in the same round trip
+as the generation; a remembered lookup whose token is on the list is not used. The list outlives any lookup
+made before the revoke (it expires RETIRED_SECONDS after its last change, twice MAX_AGE_SECONDS), and past
+RETIRED_MAX entries it is replaced by a new generation, which retires every lookup of the company instead.
+Replacing the generation for each revoke made every other token of the company miss once (a fifth of the API
+requests in bench/load.py, whose mix revokes a token every dozen requests or so).
+
 The generation is read before the database, so a lookup racing with a change is stored under the old generation
 and never used. Invalidation replaces the generation at once and again after the transaction commits: a request
 reading the rows between the two stores them under the first new value, which the second one retires.
@@ -35,6 +43,10 @@ from tenants.db import connection
 logger = logging.getLogger(__name__)
 
 MAX_AGE_SECONDS = 60.0
+# The retired list (token_retire): how long it outlives its last change, and how many tokens it holds.
+RETIRED_SECONDS = int(2 * MAX_AGE_SECONDS)
+RETIRED_MAX = 64
+_MARK_LENGTH = 16
 # A bound on memory: past it the process starts over (a company has few tokens in use at once).
 MAX_ENTRIES = 10_000
 
@@ -57,16 +69,31 @@ def generation_key(schema_name: str) -> str:
     return f"{settings.CACHES['default'].get('KEY_PREFIX', '')}:auth-generation:{schema_name}"
 
 
+def retired_key(schema_name: str) -> str:
+    return f"{settings.CACHES['default'].get('KEY_PREFIX', '')}:auth-retired:{schema_name}"
+
+
+def _mark(key_hash: str) -> bytes:
+    return key_hash[:_MARK_LENGTH].encode("ascii")
+
+
 def _generation_new() -> str:
     return str(secrets.randbits(62))
 
 
 def generation_read(schema_name: str) -> bytes | None:
     """The company's current generation (made on first use), or None with Redis unreachable."""
+    state = auth_state_read(schema_name)
+    return state[0] if state is not None else None
+
+
+def auth_state_read(schema_name: str) -> tuple[bytes, bytes] | None:
+    """The company's generation (made on first use) and retired list (b"" when empty), in one round trip; None
+    with Redis unreachable."""
     redis = get_redis_connection("default")
     key = generation_key(schema_name)
     try:
-        value = redis.get(key)
+        value, retired = redis.mget([key, retired_key(schema_name)])
         if value is None:
             redis.set(key, _generation_new(), nx=True)
             value = redis.get(key)
@@ -74,7 +101,9 @@ def generation_read(schema_name: str) -> bytes | None:
         logger.warning("auth generation unreachable; tokens of %s are looked up in the database", schema_name)
         _entries.clear()
         return None
-    return bytes(value) if value is not None else None
+    if value is None:
+        return None
+    return bytes(value), bytes(retired or b"")
 
 
 def _generation_replace(schema_name: str) -> None:
@@ -93,6 +122,31 @@ def auth_cache_invalidate(schema_name: str | None = None) -> None:
         transaction.on_commit(lambda: _generation_replace(schema_name))
 
 
+def token_retire(key_hash: str, schema_name: str | None = None) -> None:
+    """Retire the remembered lookups of one token (by its hash) in every process, leaving the company's others."""
+    schema_name = schema_name or connection.schema_name
+    _retired_append(schema_name, key_hash)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: _retired_append(schema_name, key_hash))
+
+
+def _retired_append(schema_name: str, key_hash: str) -> None:
+    key = retired_key(schema_name)
+    try:
+        redis = get_redis_connection("default")
+        pipeline = redis.pipeline(transaction=False)
+        pipeline.append(key, _mark(key_hash) + b",")
+        pipeline.expire(key, RETIRED_SECONDS)
+        length, _ = pipeline.execute()
+        if int(length) > RETIRED_MAX * (_MARK_LENGTH + 1):
+            # Full: a new generation retires everything the list stood for (first, so no moment is uncovered).
+            redis.set(generation_key(schema_name), _generation_new())
+            redis.delete(key)
+    except RedisError:
+        # Every process that serves a request meanwhile finds Redis down too and forgets what it remembered.
+        logger.error("token of %s not retired: Redis unreachable", schema_name)
+
+
 def _token_from(values: tuple[Any, ...], user_values: tuple[Any, ...]) -> ApiToken:
     user = User.from_db(DEFAULT_DB_ALIAS, _USER_FIELDS, user_values)
     api_token = ApiToken.from_db(DEFAULT_DB_ALIAS, _TOKEN_FIELDS, values)
@@ -100,15 +154,18 @@ def _token_from(values: tuple[Any, ...], user_values: tuple[Any, ...]) -> ApiTok
     return api_token
 
 
-def api_token_find(*, schema_name: str, key_hash: str, generation: bytes | None = None) -> ApiToken | None:
+def api_token_find(
+    *, schema_name: str, key_hash: str, generation: bytes | None = None, retired: bytes | None = None
+) -> ApiToken | None:
     """The unrevoked token with this hash in the current schema (its user loaded), remembered when possible.
 
-    `generation` is the company's generation when the request read it already (with its route, before any
-    database read); otherwise it is read here. Each call returns new model instances: a request may change its
-    user object without touching anyone else's.
+    `generation` and `retired` are the company's generation and retired list when the request read them already
+    (with its route, before any database read); otherwise they are read here. Each call returns new model
+    instances: a request may change its user object without touching anyone else's.
     """
-    if generation is None:
-        generation = generation_read(schema_name)
+    if generation is None or retired is None:
+        state = auth_state_read(schema_name)
+        generation, retired = state if state is not None else (None, None)
     cache_key = (schema_name, key_hash)
     if generation is not None:
         entry = _entries.get(cache_key)
@@ -116,6 +173,7 @@ def api_token_find(*, schema_name: str, key_hash: str, generation: bytes | None 
             entry is not None
             and entry.generation == generation
             and time.monotonic() - entry.stored_at < MAX_AGE_SECONDS
+            and _mark(key_hash) not in (retired or b"")
         ):
             return _token_from(entry.token_values, entry.user_values)
     api_token = ApiToken.objects.select_related("user").filter(key_hash=key_hash, revoked_at__isnull=True).first()

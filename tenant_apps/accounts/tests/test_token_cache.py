@@ -12,13 +12,22 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_redis import get_redis_connection
 from django_tenants.utils import schema_context
 
 from shared_apps.common.testing import TestTenant
+from tenant_apps.accounts.authentication import token_hash
 from tenant_apps.accounts.models import ApiToken
 from tenant_apps.accounts.tests.conftest import Person, error
 from tenant_apps.accounts.tests.test_tokens_api import bearer
-from tenant_apps.accounts.token_cache import auth_cache_invalidate
+from tenant_apps.accounts.token_cache import (
+    RETIRED_MAX,
+    RETIRED_SECONDS,
+    auth_cache_invalidate,
+    generation_key,
+    retired_key,
+    token_retire,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 REFUSED = error("authentication_failed", "The token is not valid or has been revoked.")
@@ -146,3 +155,67 @@ def test_a_token_of_one_company_is_unknown_to_another(acme: TestTenant, acme_mem
 
     assert response.status_code == 401
     assert response.json() == REFUSED
+
+
+def test_revoking_one_token_leaves_the_companys_others_remembered(acme: TestTenant, acme_member: Person):
+    kept = bearer(acme, acme_member.client.post("/api/tokens", {"name": "kept"}, format="json").json()["token"])
+    body = acme_member.client.post("/api/tokens", {"name": "gone"}, format="json").json()
+    gone = bearer(acme, body["token"])
+    assert kept.get("/api/auth/me").status_code == 200
+    assert gone.get("/api/auth/me").status_code == 200
+    generation = get_redis_connection("default").get(generation_key(acme.schema_name))
+
+    assert acme_member.client.delete(f"/api/tokens/{body['id']}").status_code == 204
+
+    assert gone.get("/api/auth/me").json() == REFUSED
+    with CaptureQueriesContext(connection) as captured:
+        assert kept.get("/api/auth/me").status_code == 200
+    assert token_queries(captured) == 0
+    assert get_redis_connection("default").get(generation_key(acme.schema_name)) == generation
+
+
+def test_a_retired_token_is_refused_though_this_process_remembers_it(acme: TestTenant, acme_member: Person):
+    body = acme_member.client.post("/api/tokens", {"name": "script"}, format="json").json()
+    client = bearer(acme, body["token"])
+    assert client.get("/api/auth/me").status_code == 200
+    # Revoked behind this process's back, and announced only in Redis (as another worker's revoke is):
+    # what this process remembers stays, and is not used.
+    with schema_context(acme.schema_name):
+        ApiToken.objects.filter(pk=body["id"]).update(revoked_at=timezone.now())
+    token_retire(token_hash(body["token"]), acme.schema_name)
+
+    assert client.get("/api/auth/me").json() == REFUSED
+
+
+def test_the_retired_list_is_per_company(acme: TestTenant, acme_member: Person, globex: TestTenant):
+    body = acme_member.client.post("/api/tokens", {"name": "script"}, format="json").json()
+    client = bearer(acme, body["token"])
+    assert client.get("/api/auth/me").status_code == 200
+
+    token_retire(token_hash(body["token"]), globex.schema_name)
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/api/auth/me").status_code == 200
+    assert token_queries(captured) == 0
+    acme_retired = get_redis_connection("default").get(retired_key(acme.schema_name)) or b""
+    assert token_hash(body["token"])[:16].encode() not in acme_retired
+
+
+def test_a_full_retired_list_gives_way_to_a_new_generation(acme: TestTenant, acme_member: Person):
+    kept = bearer(acme, acme_member.client.post("/api/tokens", {"name": "kept"}, format="json").json()["token"])
+    assert kept.get("/api/auth/me").status_code == 200
+    redis = get_redis_connection("default")
+    generation = redis.get(generation_key(acme.schema_name))
+    redis.delete(retired_key(acme.schema_name))  # what earlier tests' revokes left
+
+    for number in range(RETIRED_MAX):
+        token_retire(f"{number:064x}", acme.schema_name)
+    assert redis.get(generation_key(acme.schema_name)) == generation
+    assert 0 < redis.ttl(retired_key(acme.schema_name)) <= RETIRED_SECONDS
+    token_retire("f" * 64, acme.schema_name)
+
+    assert redis.get(generation_key(acme.schema_name)) != generation
+    assert redis.get(retired_key(acme.schema_name)) is None
+    with CaptureQueriesContext(connection) as captured:
+        assert kept.get("/api/auth/me").status_code == 200
+    assert token_queries(captured) == 1
