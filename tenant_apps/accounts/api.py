@@ -23,6 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from shared_apps.common.compiled import Shaped
 from shared_apps.common.ratelimit import RateLimitExceeded
 from tenant_apps.accounts import selectors, services
 from tenant_apps.accounts.exceptions import CsrfFailed, LogoTooLarge, RateLimited
@@ -65,6 +66,12 @@ def _tenant_id(request: Request) -> int:
     if tenant is None:
         raise NotFound()
     return int(tenant.pk)
+
+
+def _page(view: GenericAPIView, rows: Shaped[Any]) -> list[Any] | None:
+    # DRF's cursor pagination narrows and slices a compiled query (shared_apps.common.compiled) as it would a
+    # queryset; the stubs only know querysets and sequences.
+    return view.paginate_queryset(rows)  # type: ignore[arg-type]
 
 
 def _object_id(value: int) -> int:
@@ -215,7 +222,7 @@ class UserListView(GenericAPIView):
 
     @extend_schema(tags=["users"], responses=UserSerializer(many=True), summary="List the company's people")
     def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(selectors.user_list(actor=_actor(request)))
+        page = _page(self, selectors.user_list(actor=_actor(request)))
         return self.get_paginated_response(UserSerializer(page, many=True).data)
 
 
@@ -258,7 +265,7 @@ class InvitationListView(GenericAPIView):
 
     @extend_schema(tags=["invitations"], responses=InvitationSerializer(many=True), summary="List invitations")
     def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(selectors.invitation_list(actor=_actor(request)))
+        page = _page(self, selectors.invitation_list(actor=_actor(request)))
         return self.get_paginated_response(InvitationSerializer(page, many=True).data)
 
     @extend_schema(
@@ -305,7 +312,7 @@ class ApiTokenListView(GenericAPIView):
 
     @extend_schema(tags=["tokens"], responses=ApiTokenSerializer(many=True), summary="List my API tokens")
     def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(selectors.api_token_list(user=_actor(request)))
+        page = _page(self, selectors.api_token_list(user=_actor(request)))
         return self.get_paginated_response(ApiTokenSerializer(page, many=True).data)
 
     @extend_schema(

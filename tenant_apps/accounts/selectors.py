@@ -7,9 +7,9 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import QuerySet
 from rest_framework.exceptions import NotFound, PermissionDenied
 
+from shared_apps.common.compiled import CompiledQuery, Shaped
 from tenant_apps.accounts.images import KINDS_BY_EXTENSION, ImageKind
 from tenant_apps.accounts.models import ApiToken, Invitation, User
 from tenants.models import Tenant
@@ -25,27 +25,36 @@ def available_timezones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
-def user_list(*, actor: User) -> QuerySet[User]:
+# The lists and the detail are the hottest reads of the API: compiled once per process (shared_apps.common.compiled)
+# and run with each request's values; the lists are narrowed and sliced by the cursor pagination.
+_USERS = CompiledQuery(User, lambda: User.objects.all())
+_USER = CompiledQuery(User, lambda user_id: User.objects.filter(pk=user_id))
+_INVITATIONS = CompiledQuery(Invitation, lambda: Invitation.objects.select_related("invited_by"))
+_API_TOKENS = CompiledQuery(ApiToken, lambda user_id: ApiToken.objects.filter(user_id=user_id))
+
+
+def user_list(*, actor: User) -> Shaped[User]:
     require_admin(actor)
-    return User.objects.all()
+    return _USERS.query()
 
 
 def user_get(*, actor: User, user_id: int) -> User:
     require_admin(actor)
-    user = User.objects.filter(pk=user_id).first()
-    if user is None:
+    # As filter(pk=...).first() would: ordered by id, LIMIT 1.
+    users = _USER.query(user_id=user_id)[:1]
+    if not users:
         raise NotFound("No such user.")
-    return user
+    return users[0]
 
 
-def invitation_list(*, actor: User) -> QuerySet[Invitation]:
+def invitation_list(*, actor: User) -> Shaped[Invitation]:
     require_admin(actor)
-    return Invitation.objects.select_related("invited_by")
+    return _INVITATIONS.query()
 
 
-def api_token_list(*, user: User) -> QuerySet[ApiToken]:
+def api_token_list(*, user: User) -> Shaped[ApiToken]:
     """A person's own tokens, revoked ones included; nobody lists another person's tokens."""
-    return ApiToken.objects.filter(user=user)
+    return _API_TOKENS.query(user_id=user.pk)
 
 
 def tenant_settings_get(*, actor: User, tenant_id: int) -> Tenant:
