@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from typing import Any
 
@@ -177,3 +178,37 @@ def test_model_instances_are_passed_by_primary_key(acme: TestTenant, acme_owner:
         found = list(by_user.query(user=owner))
 
     assert [user.pk for user in found] == [acme_owner.id]
+
+
+def test_four_threads_compiling_and_evicting_shapes_at_once_each_get_the_orms_sql(acme: TestTenant):
+    # Each thread has its own connection and sees only committed rows, so the SQL is what is compared; the small
+    # table makes the threads evict each other's shapes while they run.
+    shared = CompiledQuery(User, lambda user_id: User.objects.filter(id__gte=user_id), max_shapes=3)
+    failures: list[BaseException] = []
+
+    def read(thread: int) -> None:
+        try:
+            with schema_context(acme.schema_name):
+                for round_ in range(30):
+                    stop = 1 + (thread + round_) % 6
+                    orm_sql, orm_rows = sql_of(
+                        lambda first=round_, stop=stop: list(User.objects.filter(id__gte=first)[0:stop])
+                    )
+                    compiled_sql, compiled_rows = sql_of(
+                        lambda first=round_, stop=stop: shared.query(user_id=first)[0:stop]
+                    )
+                    assert compiled_sql == orm_sql
+                    assert fields_of(compiled_rows) == fields_of(orm_rows)
+        except BaseException as exc:  # noqa: BLE001 - handed to the test's thread
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=read, args=(number,)) for number in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert failures == []
+    assert len(shared._shapes) <= 3
