@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import timedelta
 from typing import Any
@@ -34,12 +35,16 @@ def fields_of(instances: list[Any]) -> list[dict[str, Any]]:
     return rows
 
 
+SEARCH_PATH = re.compile(r"^SET search_path = [^;]*(; )?")
+
+
 def sql_of(run: Any) -> tuple[list[str], Any]:
     with CaptureQueriesContext(connection) as queries:
         result = run()
-    # django-tenants sets the search_path on a connection's first query in a schema; that is not the query's.
-    statements = [query["sql"] for query in queries.captured_queries]
-    return [sql for sql in statements if not sql.startswith("SET search_path")], result
+    # The search_path is set on a connection's first query in a schema (on its own or in front of the query, see
+    # config/postgresql); that is not the query's.
+    statements = [SEARCH_PATH.sub("", query["sql"]) for query in queries.captured_queries]
+    return [sql for sql in statements if sql], result
 
 
 @pytest.fixture
