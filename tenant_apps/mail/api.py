@@ -11,11 +11,11 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from shared_apps.common.pagination import CheckedCursorPagination
 from tenant_apps.accounts.permissions import request_actor as _actor
 from tenant_apps.mail import selectors, services
 from tenant_apps.mail.exceptions import CredentialsRefusedError, MailServerUnavailable
@@ -47,14 +47,14 @@ MAX_OBJECT_ID = 2**63 - 1
 SAFE_DOWNLOAD_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp", "text/plain"}
 
 
-class MessageCursorPagination(CursorPagination):
+class MessageCursorPagination(CheckedCursorPagination):
     ordering = ("-internal_date", "-id")
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
 
 
-class ThreadCursorPagination(CursorPagination):
+class ThreadCursorPagination(CheckedCursorPagination):
     ordering = ("-last_message_at", "-id")
     page_size = 50
     page_size_query_param = "page_size"

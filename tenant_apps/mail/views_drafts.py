@@ -6,11 +6,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from shared_apps.common.pagination import CheckedCursorPagination
 from tenant_apps.mail.api import MAX_OBJECT_ID, _account, _actor
 from tenant_apps.mail.models import MailDraft
 from tenant_apps.mail.outbox import drafts
@@ -24,7 +24,7 @@ from tenant_apps.mail.serializers_outbox import (
 from tenant_apps.mail.views_outbox import compose_input, outbox_errors
 
 
-class DraftCursorPagination(CursorPagination):
+class DraftCursorPagination(CheckedCursorPagination):
     ordering = ("-updated_at", "-id")
     page_size = 50
     page_size_query_param = "page_size"

@@ -13,12 +13,12 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import exceptions, status
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
-from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import BaseParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from shared_apps.common.pagination import CheckedCursorPagination
 from tenant_apps.accounts.models import User
 from tenant_apps.mail import selectors
 from tenant_apps.mail.api import MAX_OBJECT_ID, SAFE_DOWNLOAD_TYPES, _account, _actor
@@ -51,7 +51,7 @@ class OutboxConflictError(exceptions.APIException):
     default_code = "outbox_conflict"
 
 
-class OutboxCursorPagination(CursorPagination):
+class OutboxCursorPagination(CheckedCursorPagination):
     ordering = ("-id",)
     page_size = 50
     page_size_query_param = "page_size"
