@@ -271,6 +271,11 @@ class Shaped(Generic[M]):
         self.operations = operations
         self.values = values
 
+    @property
+    def model(self) -> type[M]:
+        """The model, as a queryset names it (CheckedCursorPagination checks a cursor against its fields)."""
+        return self.compiled.model
+
     def _with(self, operation: Operation, values: dict[str, Any] | None = None) -> Shaped[M]:
         return Shaped(
             self.compiled,
