@@ -17,7 +17,6 @@ expire after TENANT_HOST_CACHE_SECONDS whatever the generation says.
 from __future__ import annotations
 
 import logging
-import secrets
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from django_redis import get_redis_connection
 from django_tenants.utils import schema_context
 from redis.exceptions import RedisError
 
+from shared_apps.common.generations import generation_new
 from tenants.models import Domain, Tenant
 
 logger = logging.getLogger(__name__)
@@ -106,7 +106,7 @@ def tenant_route(hostname: str, also_read: Callable[[Tenant], Sequence[str]] | N
                 if time.monotonic() < route.expires_at:
                     return Routed(tenant=_tenant_from(route.tenant_values) if route.tenant_values else None)
         if generation is None:
-            redis.set(route_generation_key(), _generation_new(), nx=True)
+            redis.set(route_generation_key(), generation_new(), nx=True)
             generation = redis.get(route_generation_key())
     except RedisError:
         logger.warning("host cache unreachable; routing %s from the database", hostname)
@@ -159,13 +159,9 @@ def _tenant_from_database(hostname: str) -> Tenant | None:
     return domain.tenant if domain is not None else None
 
 
-def _generation_new() -> str:
-    return str(secrets.randbits(62))
-
-
 def route_generation_replace() -> None:
     """Retire every route every process remembers. Raises RedisError when Redis is down."""
-    get_redis_connection("default").set(route_generation_key(), _generation_new())
+    get_redis_connection("default").set(route_generation_key(), generation_new())
 
 
 def host_cache_forget(hostname: str) -> None:

@@ -15,19 +15,18 @@ or used and the process forgets what it had. Entries also expire after MAX_AGE_S
 from __future__ import annotations
 
 import logging
-import secrets
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import DEFAULT_DB_ALIAS
 from django_redis import get_redis_connection
 from redis.exceptions import RedisError
 
 from shared_apps.billing.models import BillingAccount, Plan
+from shared_apps.common.generations import generation_new, generation_replace_now_and_after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -59,10 +58,6 @@ def generation_keys(tenant_id: int) -> tuple[str, str]:
     return f"{_prefix()}:billing-generation:{tenant_id}", f"{_prefix()}:plan-generation"
 
 
-def _generation_new() -> str:
-    return str(secrets.randbits(62))
-
-
 def generations_read(tenant_id: int) -> tuple[bytes, bytes] | None:
     """Both generations (made on first use), or None with Redis unreachable."""
     keys = generation_keys(tenant_id)
@@ -72,7 +67,7 @@ def generations_read(tenant_id: int) -> tuple[bytes, bytes] | None:
         if None in values:
             for key, value in zip(keys, values, strict=True):
                 if value is None:
-                    redis.set(key, _generation_new(), nx=True)
+                    redis.set(key, generation_new(), nx=True)
             values = redis.mget(keys)
     except RedisError:
         logger.warning("billing generation unreachable; billing of tenant %s is read from the database", tenant_id)
@@ -83,28 +78,14 @@ def generations_read(tenant_id: int) -> tuple[bytes, bytes] | None:
     return bytes(values[0]), bytes(values[1])
 
 
-def _replace(key: str) -> None:
-    try:
-        get_redis_connection("default").set(key, _generation_new())
-    except RedisError:
-        # Every process that serves a request meanwhile finds Redis down too and forgets what it remembered.
-        logger.error("%s not replaced: Redis unreachable", key)
-
-
-def _replace_now_and_after_commit(key: str) -> None:
-    _replace(key)
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(partial(_replace, key))
-
-
 def billing_cache_invalidate(*, tenant_id: int) -> None:
     """Retire the company's remembered billing row in every process (after a change that sent no signal)."""
-    _replace_now_and_after_commit(generation_keys(tenant_id)[0])
+    generation_replace_now_and_after_commit(generation_keys(tenant_id)[0])
 
 
 def plans_cache_invalidate() -> None:
     """Retire every remembered plan, of every company, in every process."""
-    _replace_now_and_after_commit(generation_keys(0)[1])
+    generation_replace_now_and_after_commit(generation_keys(0)[1])
 
 
 def billing_account_remembered(

@@ -27,7 +27,6 @@ MAX_AGE_SECONDS whatever the generation says.
 from __future__ import annotations
 
 import logging
-import secrets
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +36,7 @@ from django.db import DEFAULT_DB_ALIAS, transaction
 from django_redis import get_redis_connection
 from redis.exceptions import RedisError
 
+from shared_apps.common.generations import generation_new, generation_replace_now_and_after_commit
 from tenant_apps.accounts.models import ApiToken, User
 from tenants.db import connection
 
@@ -77,10 +77,6 @@ def _mark(key_hash: str) -> bytes:
     return key_hash[:_MARK_LENGTH].encode("ascii")
 
 
-def _generation_new() -> str:
-    return str(secrets.randbits(62))
-
-
 def generation_read(schema_name: str) -> bytes | None:
     """The company's current generation (made on first use), or None with Redis unreachable."""
     state = auth_state_read(schema_name)
@@ -95,7 +91,7 @@ def auth_state_read(schema_name: str) -> tuple[bytes, bytes] | None:
     try:
         value, retired = redis.mget([key, retired_key(schema_name)])
         if value is None:
-            redis.set(key, _generation_new(), nx=True)
+            redis.set(key, generation_new(), nx=True)
             value = redis.get(key)
     except RedisError:
         logger.warning("auth generation unreachable; tokens of %s are looked up in the database", schema_name)
@@ -106,20 +102,9 @@ def auth_state_read(schema_name: str) -> tuple[bytes, bytes] | None:
     return bytes(value), bytes(retired or b"")
 
 
-def _generation_replace(schema_name: str) -> None:
-    try:
-        get_redis_connection("default").set(generation_key(schema_name), _generation_new())
-    except RedisError:
-        # Every process that serves a request meanwhile finds Redis down too and forgets what it remembered.
-        logger.error("auth generation of %s not replaced: Redis unreachable", schema_name)
-
-
 def auth_cache_invalidate(schema_name: str | None = None) -> None:
     """Retire every remembered token lookup of a company (the current schema's unless named), in every process."""
-    schema_name = schema_name or connection.schema_name
-    _generation_replace(schema_name)
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(lambda: _generation_replace(schema_name))
+    generation_replace_now_and_after_commit(generation_key(schema_name or connection.schema_name))
 
 
 def token_retire(key_hash: str, schema_name: str | None = None) -> None:
@@ -140,7 +125,7 @@ def _retired_append(schema_name: str, key_hash: str) -> None:
         length, _ = pipeline.execute()
         if int(length) > RETIRED_MAX * (_MARK_LENGTH + 1):
             # Full: a new generation retires everything the list stood for (first, so no moment is uncovered).
-            redis.set(generation_key(schema_name), _generation_new())
+            redis.set(generation_key(schema_name), generation_new())
             redis.delete(key)
     except RedisError:
         # Every process that serves a request meanwhile finds Redis down too and forgets what it remembered.
