@@ -223,3 +223,37 @@ def test_a_request_runs_on_one_thread_and_ends_before_its_bytes_leave(
     assert len({thread for _, thread in events}) == 1
     assert events[0][1] != threading.get_ident()
     assert sent_at == [3]
+
+
+@pytest.mark.django_db(transaction=False)
+def test_what_a_request_changes_in_its_context_ends_with_it(acme: TestTenant, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given one request thread, and a probe that notes the active time zone and, on the first request only,
+    # activates another one (as a view that honours a user's time zone would)
+    from django.utils import timezone
+
+    seen: list[tuple[str, int]] = []
+    original: Callable[..., Any] = TenantReadOnlyMiddleware.process_view
+
+    def probe(self: TenantReadOnlyMiddleware, request: Any, *args: Any) -> Any:
+        seen.append((timezone.get_current_timezone_name(), threading.get_ident()))
+        if len(seen) == 1:
+            timezone.activate("Asia/Tokyo")
+        return original(self, request, *args)
+
+    monkeypatch.setattr(TenantReadOnlyMiddleware, "process_view", probe)
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
+    application = SyncChainASGIHandler(threads=1)
+
+    # When two requests follow each other on that thread
+    async def run() -> list[int]:
+        return [await _get(application, acme.hostname, "/healthz") for _ in range(2)]
+
+    try:
+        statuses = asyncio.run(run())
+    finally:
+        _close_request_thread_connections(application)
+
+    # Then the second started from the default time zone, not from what the first left behind
+    assert statuses == [200, 200]
+    assert [zone for zone, _ in seen] == [timezone.get_default_timezone_name()] * 2
+    assert seen[0][1] == seen[1][1]
