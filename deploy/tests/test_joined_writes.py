@@ -140,7 +140,7 @@ def test_what_is_held_is_written_before_the_connection_ends(ending: str) -> None
         loop = asyncio.get_running_loop()
         ours, theirs = socket.socketpair()
         transport, _ = await loop.connect_accepted_socket(asyncio.Protocol, ours)
-        joined = JoinedWritesTransport(transport, loop)  # type: ignore[arg-type]
+        joined = JoinedWritesTransport(transport, loop)
         # Given two writes held in this turn of the loop
         joined.write(b"head\r\n\r\n")
         joined.write(b"body")
@@ -167,7 +167,7 @@ def test_what_is_held_is_dropped_when_the_connection_is_aborted() -> None:
         loop = asyncio.get_running_loop()
         ours, theirs = socket.socketpair()
         transport, _ = await loop.connect_accepted_socket(asyncio.Protocol, ours)
-        joined = JoinedWritesTransport(transport, loop)  # type: ignore[arg-type]
+        joined = JoinedWritesTransport(transport, loop)
         joined.write(b"never sent")
         joined.abort()
         await asyncio.sleep(0)
