@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -135,14 +135,20 @@ def plan_of_tenant(*, tenant_id: int) -> Plan | None:
     return account.plan if account is not None else None
 
 
-def plan_limit_ensure(*, tenant_id: int, resource: str, in_use: int, adding: int = 1) -> None:
-    """Raise PlanLimitReached (402, code plan_limit) when `adding` more of `resource` would pass the plan's limit."""
+def plan_limit_ensure(*, tenant_id: int, resource: str, in_use: Callable[[], int], adding: int = 1) -> None:
+    """Raise PlanLimitReached (402, code plan_limit) when `adding` more of `resource` would pass the plan's limit.
+
+    `in_use` counts what is in use; it is called only when the plan limits the resource (no plan, billing off or an
+    unlimited plan costs no count)."""
     plan = plan_of_tenant(tenant_id=tenant_id)
     if plan is None:
         return
     limit = getattr(plan, LIMIT_FIELDS[resource])
-    if limit is not None and in_use + adding > limit:
+    if limit is None:
+        return
+    used = in_use()
+    if used + adding > limit:
         raise PlanLimitReached(
-            f"The {plan.name} plan allows {limit} {LIMIT_LABELS[resource]}; {in_use} are in use or invited. "
+            f"The {plan.name} plan allows {limit} {LIMIT_LABELS[resource]}; {used} are in use or invited. "
             f"Choose a larger plan to add more."
         )

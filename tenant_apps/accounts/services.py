@@ -281,8 +281,13 @@ def _user_limit_ensure(*, replacing_email: str, now: datetime) -> None:
     tenant_id = _current_tenant_id()
     if tenant_id is None:
         return
-    open_invitations = Invitation.objects.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now)
-    in_use = User.objects.filter(is_active=True).count() + open_invitations.exclude(email=replacing_email).count()
+
+    def in_use() -> int:
+        open_invitations = Invitation.objects.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+        ).exclude(email=replacing_email)
+        return User.objects.filter(is_active=True).count() + open_invitations.count()
+
     plan_limit_ensure(tenant_id=tenant_id, resource="users", in_use=in_use)
 
 

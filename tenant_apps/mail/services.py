@@ -113,7 +113,7 @@ def _mail_account_limit_ensure() -> None:
     """The plan's mail account limit (402 plan_limit), checked before any server is contacted."""
     tenant_id = Tenant.objects.filter(schema_name=connection.schema_name).values_list("pk", flat=True).first()
     if tenant_id is not None:
-        plan_limit_ensure(tenant_id=tenant_id, resource="mail_accounts", in_use=MailAccount.objects.count())
+        plan_limit_ensure(tenant_id=tenant_id, resource="mail_accounts", in_use=MailAccount.objects.count)
 
 
 def mail_account_create(*, actor: User, data: AccountInput, check: bool = True) -> MailAccount:
