@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy
 import inspect
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -109,7 +109,7 @@ class LoginSerializer(InputSerializer):
 # as DRF's own loop does. Any other class, and any instance that is a mapping, goes DRF's way.
 class OutputModelSerializer(serializers.ModelSerializer):
     _fields_template: ClassVar[dict[str, serializers.Field] | None] = None
-    _plan: ClassVar[tuple[tuple[str, str, Callable[[Any], Any]], ...] | None] = None
+    _plan: ClassVar[tuple[tuple[str, str, Callable[..., Any], bool], ...] | None] = None
 
     def get_fields(self) -> dict[str, serializers.Field]:
         template = type(self).__dict__.get("_fields_template")
@@ -124,13 +124,21 @@ class OutputModelSerializer(serializers.ModelSerializer):
             plan = type(self)._plan = self._plan_build()
         if not plan or isinstance(instance, Mapping):
             return dict(super().to_representation(instance))
-        represented = {}
-        for name, attribute, present in plan:
+        represented: dict[str, Any] = {}
+        zone = None
+        for name, attribute, present, zoned in plan:
             value = getattr(instance, attribute)
-            represented[name] = None if value is None else present(value)
+            if value is None:
+                represented[name] = None
+            elif zoned:
+                if zone is None:
+                    zone = timezone.get_current_timezone()
+                represented[name] = present(value, zone)
+            else:
+                represented[name] = present(value)
         return represented
 
-    def _plan_build(self) -> tuple[tuple[str, str, Callable[[Any], Any]], ...]:
+    def _plan_build(self) -> tuple[tuple[str, str, Callable[..., Any], bool], ...]:
         """The plan of this class, or () where some field needs DRF's general way."""
         model = self.Meta.model
         plan = []
@@ -150,28 +158,31 @@ class OutputModelSerializer(serializers.ModelSerializer):
             )
             if not plain:
                 return ()
-            plan.append((str(field.field_name), attribute, _presenter(field)))
+            present, zoned = _presenter(field)
+            plan.append((str(field.field_name), attribute, present, zoned))
         return tuple(plan)
 
 
-def _presenter(field: serializers.Field) -> Callable[[Any], Any]:
-    """How the plan presents a value of `field`: its own to_representation, or for a plain ISO 8601 datetime field
-    the same text made directly (DRF's way looks the field's format and time zone up again for every value)."""
+def _presenter(field: serializers.Field) -> tuple[Callable[..., Any], bool]:
+    """How the plan presents a value of `field`, and whether it needs the active time zone: the field's own
+    to_representation(value), or for a plain ISO 8601 datetime field the same text made directly,
+    present(value, zone) (DRF's way looks the field's format and the time zone up again for every value; here the
+    zone is looked up once per instance)."""
     general = field.to_representation
     iso = str(getattr(field, "format", api_settings.DATETIME_FORMAT)).lower() == ISO_8601
     if type(field) is not serializers.DateTimeField or hasattr(field, "timezone") or not iso or not settings.USE_TZ:
-        return general
+        return general, False
 
-    def present(value: Any) -> Any:
+    def present(value: Any, zone: tzinfo) -> Any:
         if type(value) is not datetime or value.utcoffset() is None:
             return general(value)
         try:
-            text = value.astimezone(timezone.get_current_timezone()).isoformat()
+            text = value.astimezone(zone).isoformat()
         except OverflowError:
             return general(value)  # refused as DRF refuses it
         return text[:-6] + "Z" if text.endswith("+00:00") else text
 
-    return present
+    return present, True
 
 
 class UserSerializer(OutputModelSerializer):
