@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import gc
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -53,6 +54,19 @@ T = TypeVar("T")
 def request_threads() -> int:
     raw = os.environ.get("ASGI_THREADS", "").strip()
     return int(raw) if raw else DEFAULT_THREADS
+
+
+def heap_freeze() -> None:
+    """Move everything the worker holds once it has loaded (modules, settings, URL maps: about 150,000 objects)
+    out of the cyclic garbage collector's sight.
+
+    Under load, objects of the requests in flight outlive the youngest generation's collections and are promoted
+    to the oldest; every few seconds that starts a full collection, which traverses the whole heap: about 100 ms
+    of CPU with the GIL held, ten times in a 45 s run of bench/load.py per worker. Frozen objects are never
+    traversed (they stay alive for the worker's life anyway), so a full collection looks at what requests left
+    behind only (10 to 15 ms). Garbage is collected first, so none of it is frozen for good."""
+    gc.collect()
+    gc.freeze()
 
 
 def urlconfs_load() -> None:

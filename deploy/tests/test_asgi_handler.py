@@ -4,10 +4,14 @@ requests to two companies interleaved on one worker never see each other's schem
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
 from inspect import iscoroutinefunction
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +20,8 @@ from django.db import connection
 from config.asgi_handler import SyncChainASGIHandler
 from shared_apps.billing.middleware import TenantReadOnlyMiddleware
 from shared_apps.common.testing import TestTenant
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_middleware_chain_is_built_in_one_mode() -> None:
@@ -257,3 +263,20 @@ def test_what_a_request_changes_in_its_context_ends_with_it(acme: TestTenant, mo
     assert statuses == [200, 200]
     assert [zone for zone, _ in seen] == [timezone.get_default_timezone_name()] * 2
     assert seen[0][1] == seen[1][1]
+
+
+def test_the_worker_freezes_what_it_loaded() -> None:
+    # When a process loads the application as a gunicorn worker does
+    script = (
+        "import gc; before = gc.get_freeze_count(); import config.asgi; "
+        "print(before, gc.get_freeze_count(), len(gc.get_objects()))"
+    )
+    loaded = subprocess.run(  # noqa: S603 - this interpreter, a fixed script
+        [sys.executable, "-c", script], cwd=ROOT, env=dict(os.environ), capture_output=True, text=True, check=True
+    )
+
+    # Then what it loaded (modules, settings, URL maps) is out of the garbage collector's sight, and little is left
+    before, frozen, tracked = (int(number) for number in loaded.stdout.split())
+    assert before == 0
+    assert frozen > 50_000
+    assert tracked < frozen / 5
