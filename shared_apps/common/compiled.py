@@ -3,8 +3,9 @@
 Compiling a queryset (names_to_path, setup_joins, as_sql, pre_sql_setup, get_order_by) cost more CPU than running
 it on the hot API reads. A `CompiledQuery` builds its queryset once with marker values, compiles it, and
 remembers where each marker landed among the SQL parameters; later calls fill the real values in and build the
-instances the way Django's ModelIterable does (Model.from_db, the compiler's converters, select_related
-populators). The SQL is the ORM's own, byte for byte.
+instances the way Django's ModelIterable does (Model.from_db, made directly where that is the same thing:
+shared_apps/common/instances.py; the compiler's converters; select_related populators). The SQL is the ORM's
+own, byte for byte.
 
 What is remembered holds no value of any request and no schema name: the SQL is unqualified and runs under the
 connection's search_path, so one compiled shape serves every company. Values Django writes into the SQL itself
@@ -28,6 +29,8 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
 from django.db.models.constants import LOOKUP_SEP
 from django.db.models.query import ModelIterable, get_related_populators
+
+from shared_apps.common.instances import instance_from_db
 
 M = TypeVar("M", bound=Model)
 
@@ -243,7 +246,7 @@ def _run(shape: _Shape, values: dict[str, Any], *, using: str) -> list[Any]:
             for converter in converters:
                 value = converter(value, expression, connection)
             row[position] = value
-        instance = model.from_db(using, init_list, row[start:end])
+        instance = instance_from_db(model, using, init_list, row[start:end])
         for populator in shape.related_populators:
             populator.populate(row, instance)
         for attribute, position in shape.annotation_columns:

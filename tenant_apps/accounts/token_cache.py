@@ -37,6 +37,7 @@ from django_redis import get_redis_connection
 from redis.exceptions import RedisError
 
 from shared_apps.common.generations import generation_new, generation_replace_now_and_after_commit
+from shared_apps.common.instances import instance_from_db
 from tenant_apps.accounts.models import ApiToken, User
 from tenants.db import connection
 
@@ -133,8 +134,8 @@ def _retired_append(schema_name: str, key_hash: str) -> None:
 
 
 def _token_from(values: tuple[Any, ...], user_values: tuple[Any, ...]) -> ApiToken:
-    user = User.from_db(DEFAULT_DB_ALIAS, _USER_FIELDS, user_values)
-    api_token = ApiToken.from_db(DEFAULT_DB_ALIAS, _TOKEN_FIELDS, values)
+    user = instance_from_db(User, DEFAULT_DB_ALIAS, _USER_FIELDS, user_values)
+    api_token = instance_from_db(ApiToken, DEFAULT_DB_ALIAS, _TOKEN_FIELDS, values)
     api_token.user = user
     return api_token
 
