@@ -16,8 +16,10 @@ D seconds (and at most --max-requests in all):
 
 Every non-2xx answer and every failed connection counts as an error. Where the CPU went is printed too: CPU
 seconds of this process (the load generator), gunicorn, nginx and the bench database's PostgreSQL backends,
-against the wall time times the cores, with the machine's load average (other work shares the cores). The
-database and the Redis keys are removed at the end. Last line: JSON.
+against the wall time times the cores, with the machine's load average (other work shares the cores), and how
+fast the machine ran plain Python and random memory reads just before and after the load (interpreter_ms and
+memory_ms, bench/common.py: on a shared host the second moves, and the requests/s with it). The database and the
+Redis keys are removed at the end. Last line: JSON.
 
 Usage: .venv/bin/python bench/load.py [--tenants 20] [--clients 50] [--seconds 60] [--max-requests 200000]
 DATABASE_URL / REDIS_URL name the servers (the database itself is bench-owned: atrium_bench_load).
@@ -51,6 +53,7 @@ from bench.common import (  # noqa: E402
     database_drop,
     database_recreate,
     interpreter_speed_ms,
+    memory_speed_ms,
     percentile,
 )
 
@@ -365,16 +368,19 @@ def main() -> int:
         import uvloop
 
         speed_before = interpreter_speed_ms()
+        memory_before = memory_speed_ms()
         cpu_before = cpu_snapshot(stack, url)
         results, elapsed = uvloop.run(
             drive(stack.https_port, companies, context, args.clients, args.seconds, args.max_requests)
         )
         used = cpu_used(cpu_before, cpu_snapshot(stack, url))
         speed_after = interpreter_speed_ms()
+        memory_after = memory_speed_ms()
         print(cpu_report(used, elapsed), flush=True)
         print(
             f"interpreter speed (bench.common.interpreter_speed_ms, lower is faster): {speed_before} ms before, "
-            f"{speed_after} ms after",
+            f"{speed_after} ms after; memory speed (bench.common.memory_speed_ms, lower is faster): "
+            f"{memory_before} ms before, {memory_after} ms after",
             flush=True,
         )
     finally:
@@ -420,6 +426,7 @@ def main() -> int:
         # days together with these.
         "stack_cpu_ms_per_request": round(1000 * sum(used.values()) / answered, 2) if answered else None,
         "interpreter_ms": [speed_before, speed_after],
+        "memory_ms": [memory_before, memory_after],
     }
     print(json.dumps(summary))
     return 0

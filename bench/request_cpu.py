@@ -29,7 +29,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import bench_database_url, database_drop, database_recreate, interpreter_speed_ms  # noqa: E402
+from bench.common import (  # noqa: E402
+    bench_database_url,
+    database_drop,
+    database_recreate,
+    interpreter_speed_ms,
+    memory_speed_ms,
+)
 
 BENCH_DATABASE = "atrium_bench_request_cpu"
 CACHE_PREFIX = "atrium-bench-request-cpu"
@@ -302,6 +308,7 @@ def main() -> int:
             "cpu_seconds": round(total_seconds, 2),
             # How fast the machine ran plain Python meanwhile (bench/common.py): CPU ms compare across runs with it.
             "interpreter_ms": interpreter_speed_ms(),
+            "memory_ms": memory_speed_ms(),
         }
     finally:
         from django.db import connections
