@@ -5,7 +5,7 @@ middleware are synchronous (django-tenants keeps the search_path on the thread's
 run in the thread that runs the view), so Django adapts the chain at every mode switch: into a thread for the
 outer middleware, back to the event loop at the first async-capable one, into the thread again for
 process_view, the view and each async-mode process_response. Each switch is a thread hand-off. Here the chain
-is built in sync mode, exactly as under WSGI, and the event loop calls it once through sync_to_async.
+is built in sync mode, exactly as under WSGI, and the event loop enters it once, on the request's thread.
 
 Django also gives every request a thread of its own (a new ThreadSensitiveContext, whose executor starts a new
 thread), so a database connection can never outlive its request. Here a request borrows one of ASGI_THREADS
@@ -99,18 +99,20 @@ class SyncChainASGIHandler(ASGIHandler):
             body_file = await self.read_body(receive)
         except RequestAborted:
             return
-        idle = self._idle_executors()
-        executor = await idle.get()
         try:
-            set_script_prefix(get_script_prefix(scope))
-            response = await _on_thread(executor, self._respond, scope, body_file)
+            idle = self._idle_executors()
+            executor = await idle.get()
             try:
-                await self.send_response(response, send)
+                set_script_prefix(get_script_prefix(scope))
+                response = await _on_thread(executor, self._respond, scope, body_file)
+                try:
+                    await self.send_response(response, send)
+                finally:
+                    if response.streaming:
+                        await _on_thread(executor, response.close)
             finally:
-                if response.streaming:
-                    await _on_thread(executor, response.close)
+                idle.put_nowait(executor)
         finally:
-            idle.put_nowait(executor)
             body_file.close()
 
     def _respond(self, scope: dict[str, Any], body_file: Any) -> HttpResponseBase:
