@@ -168,15 +168,20 @@ class DatabaseWrapper(TenantDatabaseWrapper):
             return
         deferred_statements(self.connection).append(self.ops.savepoint_create_sql(sid))
 
+    def _deferred_savepoint(self, sid: str) -> tuple[list[str], int | None]:
+        """The connection's deferred statements, and where `sid`'s SAVEPOINT waits among them (None: it was sent)."""
+        deferred = deferred_statements(self.connection)
+        create = self.ops.savepoint_create_sql(sid)
+        return deferred, deferred.index(create) if create in deferred else None
+
     def _savepoint_commit(self, sid: str) -> None:
         if not self._deferring():
             super()._savepoint_commit(sid)
             return
-        deferred = deferred_statements(self.connection)
-        create = self.ops.savepoint_create_sql(sid)
-        if create in deferred:
+        deferred, waiting = self._deferred_savepoint(sid)
+        if waiting is not None:
             # Nothing ran since it was made: it (and any savepoint made after it) need never reach the server.
-            del deferred[deferred.index(create) :]
+            del deferred[waiting:]
         else:
             deferred.append(self.ops.savepoint_commit_sql(sid))
 
@@ -184,11 +189,10 @@ class DatabaseWrapper(TenantDatabaseWrapper):
         if not self._deferring():
             super()._savepoint_rollback(sid)
             return
-        deferred = deferred_statements(self.connection)
-        create = self.ops.savepoint_create_sql(sid)
-        if create in deferred:
+        deferred, waiting = self._deferred_savepoint(sid)
+        if waiting is not None:
             # Nothing ran since it was made: rolling back to it leaves it, and only it, to be made.
-            del deferred[deferred.index(create) + 1 :]
+            del deferred[waiting + 1 :]
             return
         self._deferred_send()
         super()._savepoint_rollback(sid)

@@ -134,20 +134,26 @@ def test_a_large_streamed_body_is_passed_on_at_once_and_in_order() -> None:
     assert max(len(write) for write in writes) < len(CHUNK) + HELD_BYTES_MAX
 
 
+async def _joined_pair() -> tuple[JoinedWritesTransport, asyncio.Transport, socket.socket]:
+    """A JoinedWritesTransport over one end of a real socket pair, its transport, and the other end (non-blocking)."""
+    loop = asyncio.get_running_loop()
+    ours, theirs = socket.socketpair()
+    transport, _ = await loop.connect_accepted_socket(asyncio.Protocol, ours)
+    theirs.setblocking(False)
+    return JoinedWritesTransport(transport, loop), transport, theirs
+
+
 @pytest.mark.parametrize("ending", ["close", "write_eof"])
 def test_what_is_held_is_written_before_the_connection_ends(ending: str) -> None:
     async def scenario() -> bytes:
         loop = asyncio.get_running_loop()
-        ours, theirs = socket.socketpair()
-        transport, _ = await loop.connect_accepted_socket(asyncio.Protocol, ours)
-        joined = JoinedWritesTransport(transport, loop)
+        joined, transport, theirs = await _joined_pair()
         # Given two writes held in this turn of the loop
         joined.write(b"head\r\n\r\n")
         joined.write(b"body")
         assert joined.get_write_buffer_size() >= len(b"head\r\n\r\nbody")
         # When the connection ends before the loop turns
         getattr(joined, ending)()
-        theirs.setblocking(False)
         received = b""
         while True:
             chunk = await loop.sock_recv(theirs, 1024)
@@ -164,15 +170,11 @@ def test_what_is_held_is_written_before_the_connection_ends(ending: str) -> None
 
 def test_what_is_held_is_dropped_when_the_connection_is_aborted() -> None:
     async def scenario() -> bytes:
-        loop = asyncio.get_running_loop()
-        ours, theirs = socket.socketpair()
-        transport, _ = await loop.connect_accepted_socket(asyncio.Protocol, ours)
-        joined = JoinedWritesTransport(transport, loop)
+        joined, _, theirs = await _joined_pair()
         joined.write(b"never sent")
         joined.abort()
         await asyncio.sleep(0)
-        theirs.setblocking(False)
-        received = await loop.sock_recv(theirs, 1024)
+        received = await asyncio.get_running_loop().sock_recv(theirs, 1024)
         theirs.close()
         return received
 
